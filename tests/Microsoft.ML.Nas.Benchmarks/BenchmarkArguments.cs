@@ -1,0 +1,27 @@
+namespace Microsoft.ML.Nas.Benchmarks;
+
+/// <summary>Command-line options shared by the console benchmarks.</summary>
+internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup, int Steps, int? Threads, string Device)
+{
+    public static BenchmarkArguments Parse(string[] args)
+    {
+        string command = args.Length > 0 ? args[0] : "plain-cnn";
+        int rounds = 5, warmup = 20, steps = 100;
+        int? threads = null;
+        string device = "cpu";
+        for (int i = 1; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--rounds": rounds = int.Parse(Value()); break;
+                case "--warmup": warmup = int.Parse(Value()); break;
+                case "--steps": steps = int.Parse(Value()); break;
+                case "--threads": threads = int.Parse(Value()); break;
+                case "--device": device = Value(); break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}': expected --rounds, --warmup, --steps, --threads or --device.");
+            }
+        }
+        return new BenchmarkArguments(command, rounds, warmup, steps, threads, device);
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.ML.Nas.Benchmarks;
+using Microsoft.ML.Nas.Runtime;
+
+// Console benchmarks; never run by the test command. Run in Release:
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- plain-cnn [--rounds 5] [--steps 100] [--threads N]
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- threads [--rounds 5] [--steps 100]
+// tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh runs plain-cnn and PyTorch's pytorch/plain_cnn.py side by side.
+var options = BenchmarkArguments.Parse(args);
+TorchRuntime.EnsureAvailable();
+switch (options.Command)
+{
+    case "plain-cnn":
+        PlainCnnReport.Run(options);
+        break;
+    case "threads":
+        ThreadCountReport.Run(options);
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads.");
+        return 2;
+}
+return 0;
