@@ -103,3 +103,18 @@ internal sealed class SharedNet : nn.Module<Tensor, Tensor>
         }
     }
 }
+
+/// <summary>Holds modules as children "0", "1", ... (for walk tests; its forward is not used).</summary>
+internal sealed class Bag : nn.Module<Tensor, Tensor>
+{
+    public Bag(params nn.Module[] modules)
+        : base(nameof(Bag))
+    {
+        for (int i = 0; i < modules.Length; i++)
+        {
+            register_module(i.ToString(System.Globalization.CultureInfo.InvariantCulture), modules[i]);
+        }
+    }
+
+    public override Tensor forward(Tensor input) => throw new NotSupportedException();
+}
