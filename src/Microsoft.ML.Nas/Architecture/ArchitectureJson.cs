@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -80,20 +81,32 @@ internal static class ArchitectureJson
         }
         foreach (var weight in choice.Weights)
         {
-            // Always with a decimal point, so the value reads back as a weight and not as an index.
-            writer.WriteRawValue(FormatWeight(weight));
+            WriteWeight(writer, weight);
         }
         writer.WriteEndArray();
     }
 
-    private static string FormatWeight(float weight)
+    // A weight is always written with a decimal point (1.0, not 1), so it reads back as a weight and not as an index.
+    // A decimal keeps the scale it was parsed with, and Utf8JsonWriter indents it like any number (raw values it does not).
+    private static void WriteWeight(Utf8JsonWriter writer, float weight)
     {
         if (!float.IsFinite(weight))
         {
             throw new ArgumentException($"Weight {weight} cannot be written as JSON.", nameof(weight));
         }
-        var text = weight.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-        return text.Contains('.', StringComparison.Ordinal) || text.Contains('E', StringComparison.Ordinal) ? text : text + ".0";
+        var text = weight.ToString("R", CultureInfo.InvariantCulture);
+        if (!text.Contains('.', StringComparison.Ordinal) && !text.Contains('E', StringComparison.Ordinal))
+        {
+            text += ".0";
+        }
+        if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var exact))
+        {
+            writer.WriteNumberValue(exact);
+        }
+        else
+        {
+            writer.WriteRawValue(text);
+        }
     }
 
     private static ArchitectureChoice ReadChoice(string key, JsonElement value, string? file)
