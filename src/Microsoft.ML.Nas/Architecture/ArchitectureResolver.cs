@@ -1,0 +1,110 @@
+using Microsoft.ML.Nas.SearchSpace;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Architecture;
+
+/// <summary>Turns architecture choices into masks over a search space's candidates, and masks back into choices.</summary>
+internal static class ArchitectureResolver
+{
+    /// <summary>Checks the key sets both ways and resolves every choice, in the search space's decision order.</summary>
+    public static List<KeyValuePair<string, Selection>> Resolve(Architecture architecture, ModelSearchSpace space, string? file)
+    {
+        var unexpected = architecture.Keys.Where(k => !space.Contains(k)).ToList();
+        if (unexpected.Count > 0)
+        {
+            throw new ArchitectureException(
+                $"Unexpected keys found in fixed architecture: {{{string.Join(", ", unexpected)}}}. The search space's keys are: {string.Join(", ", space.Decisions.Select(d => d.Key))}.",
+                unexpected[0], file);
+        }
+        var missing = space.Decisions.Select(d => d.Key).Where(k => !architecture.Choices.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ArchitectureException($"Missing keys in fixed architecture: {{{string.Join(", ", missing)}}}.", missing[0], file);
+        }
+        return space.Decisions.Select(d => KeyValuePair.Create(d.Key, Resolve(d, architecture[d.Key], file))).ToList();
+    }
+
+    public static Selection Resolve(DecisionInfo decision, ArchitectureChoice choice, string? file)
+    {
+        int count = decision.CandidateCount;
+        switch (choice.Form)
+        {
+            case ChoiceForm.Mask:
+                CheckLength(decision, choice.Mask.Count, "a bool mask", file);
+                return new Selection(choice.Mask.Select(m => m ? 1f : 0f).ToArray(), weighted: false);
+            case ChoiceForm.Weights:
+                CheckLength(decision, choice.Weights.Count, "a list of weights", file);
+                return new Selection([.. choice.Weights], weighted: true);
+            case ChoiceForm.Index:
+            case ChoiceForm.Indices:
+                return Chosen(decision, choice.Indices.Select(i => (i, i.ToString(System.Globalization.CultureInfo.InvariantCulture))), file);
+            default:
+                return Chosen(decision, choice.Names.Select(n => (IndexOf(decision, n, file), $"'{n}'")), file);
+        }
+    }
+
+    /// <summary>Describes decisions as NNI exports them: names or indices, a scalar for one, [] for none; weights as weights.</summary>
+    public static Architecture Describe(ModelSearchSpace space, Func<DecisionInfo, Tensor> mask)
+        => new(space.Decisions.Select(d =>
+        {
+            var (values, weighted) = MaskedSelection.Read(mask(d), d.CandidateCount, d.Kind.ToString(), d.Key);
+            return KeyValuePair.Create(d.Key, ToChoice(d, new Selection(values, weighted)));
+        }));
+
+    public static ArchitectureChoice ToChoice(DecisionInfo decision, Selection selection)
+    {
+        if (selection.Weighted)
+        {
+            return ArchitectureChoice.OfWeights(selection.Values);
+        }
+        var chosen = selection.Chosen;
+        if (decision.WritesNames)
+        {
+            var names = chosen.Select(i => decision.CandidateNames[i]).ToArray();
+            return names.Length == 1 ? ArchitectureChoice.Name(names[0]) : ArchitectureChoice.OfNames(names);
+        }
+        return chosen.Length == 1 ? ArchitectureChoice.Index(chosen[0]) : ArchitectureChoice.OfIndices(chosen);
+    }
+
+    private static Selection Chosen(DecisionInfo decision, IEnumerable<(int Index, string Shown)> chosen, string? file)
+    {
+        var seen = new HashSet<int>();
+        foreach (var (index, shown) in chosen)
+        {
+            if (index < 0 || index >= decision.CandidateCount)
+            {
+                throw new ArchitectureException(
+                    $"Key '{decision.Key}': index {shown} is out of range; valid candidates: {decision.DescribeCandidates()}.", decision.Key, file);
+            }
+            if (!seen.Add(index))
+            {
+                throw new ArchitectureException($"Key '{decision.Key}': candidate {shown} is chosen twice.", decision.Key, file);
+            }
+        }
+        return Selection.FromIndices(decision.CandidateCount, seen);
+    }
+
+    private static int IndexOf(DecisionInfo decision, string name, string? file)
+    {
+        var matches = Enumerable.Range(0, decision.CandidateCount)
+            .Where(i => decision.CandidateNames[i].Length > 0 && string.Equals(decision.CandidateNames[i], name, StringComparison.Ordinal))
+            .ToList();
+        if (matches.Count == 1)
+        {
+            return matches[0];
+        }
+        var why = matches.Count == 0 ? "is not a candidate" : "names several candidates (use indices)";
+        throw new ArchitectureException(
+            $"Key '{decision.Key}': '{name}' {why}; valid candidates: {decision.DescribeCandidates()}.", decision.Key, file);
+    }
+
+    private static void CheckLength(DecisionInfo decision, int length, string what, string? file)
+    {
+        if (length != decision.CandidateCount)
+        {
+            throw new ArchitectureException(
+                $"Key '{decision.Key}': {what} needs one entry per candidate ({decision.CandidateCount}: {decision.DescribeCandidates()}), but has {length}.",
+                decision.Key, file);
+        }
+    }
+}
