@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.ML.Nas.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -59,9 +58,8 @@ public sealed class TensorDataset : IDisposable
     }
 
     // Subsets: the tensors are already checked, on the device and owned by this new instance.
-    private TensorDataset(Tensor features, Tensor labels, Device device, int? classCount, bool checkedAndOwned)
+    private TensorDataset(Tensor features, Tensor labels, int? classCount, Device device)
     {
-        Debug.Assert(checkedAndOwned);
         Features = features;
         Labels = labels;
         Device = device;
@@ -131,7 +129,7 @@ public sealed class TensorDataset : IDisposable
             throw new ArgumentException($"Batch indices must be a 1-D int64 tensor; got {indices.dtype} of shape [{string.Join(", ", indices.shape)}].", nameof(indices));
         }
         using var scope = NewDisposeScope();
-        var onDevice = indices.device == Device ? indices : indices.to(Device);
+        var onDevice = indices.device_type == Device.type && indices.device_index == Device.index ? indices : indices.to(Device);
         return new TensorBatch(
             Features.index_select(0, onDevice).MoveToOuterDisposeScope(),
             Labels.index_select(0, onDevice).MoveToOuterDisposeScope());
@@ -255,7 +253,7 @@ public sealed class TensorDataset : IDisposable
     }
 
     private TensorDataset Part(Tensor features, Tensor labels) =>
-        new(features.DetachFromDisposeScope(), labels.DetachFromDisposeScope(), Device, ClassCount, checkedAndOwned: true);
+        new(features.DetachFromDisposeScope(), labels.DetachFromDisposeScope(), ClassCount, Device);
 
     private long SplitCount(double fraction)
     {

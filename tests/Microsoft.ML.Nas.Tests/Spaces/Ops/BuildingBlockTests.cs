@@ -48,6 +48,9 @@ public sealed class BuildingBlockTests
         CollectionAssert.AreEqual(new long[] { 2, 8, 4, 4 }, OutputShape(op, 2, 8, 7, 7));
         CollectionAssert.AreEqual(new long[] { 2, 8, 4, 3 }, OutputShape(op, 2, 8, 7, 6));
         CollectionAssert.AreEqual(new long[] { 2, 8, 1, 1 }, OutputShape(op, 2, 8, 1, 1));
+        using var enas = new FactorizedReduce(8, 16, affine: false, relu: false);
+        CollectionAssert.AreEqual(new long[] { 2, 16, 4, 4 }, OutputShape(enas, 2, 8, 7, 7));
+        AssertGradientsFlow(enas, "ENAS FactorizedReduce");
 
         // Even sizes: exactly DARTS's cat(conv1(relu x), conv2(relu x[1:, 1:])), normalised.
         using var scope = NewDisposeScope();
