@@ -1,4 +1,4 @@
-using Microsoft.ML.Nas.Architecture;
+using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.SearchSpace;
 using TorchSharp;
@@ -76,7 +76,7 @@ public abstract class Mutator : IDisposable
 
     /// <summary>Holds every decision of <paramref name="architecture"/> (e.g. to run the supernet as a fixed architecture).</summary>
     /// <exception cref="ArchitectureException">Keys differ from the search space's, or a choice is not valid.</exception>
-    public void SetDecisions(Architecture.Architecture architecture)
+    public void SetDecisions(Architecture architecture)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         foreach (var (key, selection) in ArchitectureResolver.Resolve(architecture, SearchSpace, file: null))
@@ -86,8 +86,8 @@ public abstract class Mutator : IDisposable
         }
     }
 
-    /// <summary>The architecture the current decisions describe, in NNI's format (<see cref="Architecture.Architecture.ToJson"/>).</summary>
-    public virtual Architecture.Architecture Export()
+    /// <summary>The architecture the current decisions describe, in NNI's format (<see cref="Architecture.ToJson"/>).</summary>
+    public virtual Architecture Export()
     {
         using var scope = NewDisposeScope();
         return ArchitectureResolver.Describe(SearchSpace, d => GetDecision(d.Key));

@@ -9,7 +9,7 @@ public interface IMutable
     /// <summary>
     /// The mutable's key. An explicit key is known at construction; an automatic one (<c>LayerChoice1</c>,
     /// <c>InputChoice2</c>, ...) is given when the model is first walked (<see cref="ModelSearchSpace.Of"/>, a mutator or
-    /// <see cref="Architecture.FixedArchitecture"/>).
+    /// <see cref="Architectures.FixedArchitecture"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">The key is automatic and the model has not been walked yet.</exception>
     string Key { get; }

@@ -6,7 +6,7 @@ namespace Microsoft.ML.Nas.SearchSpace;
 
 /// <summary>
 /// Chooses among candidate modules that map a tensor to a tensor (NNI's <c>LayerChoice</c>). In search, the bound
-/// <see cref="Mutators.Mutator"/> supplies a mask per forward; after <see cref="Architecture.FixedArchitecture"/> only
+/// <see cref="Mutators.Mutator"/> supplies a mask per forward; after <see cref="Architectures.FixedArchitecture"/> only
 /// the chosen candidates remain.
 /// </summary>
 /// <remarks>

@@ -1,12 +1,11 @@
-using Microsoft.ML.Nas.Architecture;
+using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Mutators;
 using Microsoft.ML.Nas.SearchSpace;
 using Microsoft.ML.Nas.Tests.SearchSpace;
 using TorchSharp;
 using static TorchSharp.torch;
-using Arch = Microsoft.ML.Nas.Architecture.Architecture;
 
-namespace Microsoft.ML.Nas.Tests.Architecture;
+namespace Microsoft.ML.Nas.Tests.Architectures;
 
 [TestClass]
 public sealed class FixedArchitectureTests
@@ -18,7 +17,7 @@ public sealed class FixedArchitectureTests
     {
         using var model = new TinyNet();
         long stem = 4 * 8 + 8, big = (8 * 16 + 16) + (16 * 8 + 8), secondNoBias = 8 * 8, head = 8 * 3 + 3;
-        FixedArchitecture.Apply(model, Arch.FromJson("""{"LayerChoice1": "big", "InputChoice2": [0, 1], "LayerChoice3": 1}"""));
+        FixedArchitecture.Apply(model, Architecture.FromJson("""{"LayerChoice1": "big", "InputChoice2": [0, 1], "LayerChoice3": 1}"""));
 
         Assert.AreEqual(stem + big + secondNoBias + head, Count(model));
         var keys = model.state_dict().Keys.Order(StringComparer.Ordinal).ToArray();
@@ -36,7 +35,7 @@ public sealed class FixedArchitectureTests
     public void Several_chosen_candidates_keep_their_paths_and_only_they_remain()
     {
         using var model = new TinyNet();
-        FixedArchitecture.Apply(model, Arch.FromJson("""{"LayerChoice1": ["small", "pool"], "InputChoice2": [1], "LayerChoice3": [true, true]}"""));
+        FixedArchitecture.Apply(model, Architecture.FromJson("""{"LayerChoice1": ["small", "pool"], "InputChoice2": [1], "LayerChoice3": [true, true]}"""));
         var keys = model.state_dict().Keys.ToList();
         CollectionAssert.IsSubsetOf(new[] { "first.small.weight", "second.0.bias", "second.1.weight" }, keys);
         Assert.IsFalse(keys.Any(k => k.StartsWith("first.big", StringComparison.Ordinal)));
@@ -48,7 +47,7 @@ public sealed class FixedArchitectureTests
     public void An_empty_choice_removes_every_candidate_and_gives_no_output()
     {
         using var model = new Bag(new LayerChoice([nn.Linear(2, 2), nn.Linear(2, 2)], key: "edge"));
-        FixedArchitecture.Apply(model, Arch.FromJson("""{"edge": []}"""));
+        FixedArchitecture.Apply(model, Architecture.FromJson("""{"edge": []}"""));
         Assert.IsEmpty(model.state_dict());
         var edge = (LayerChoice)model.named_children().Single().module;
         using var scope = NewDisposeScope();
@@ -69,7 +68,7 @@ public sealed class FixedArchitectureTests
             using var scope = NewDisposeScope();
             using var supernet = new TinyNet();
             using var mutator = new RandomMutator(supernet, seed: 5);
-            var architecture = Arch.FromJson(json);
+            var architecture = Architecture.FromJson(json);
             mutator.SetDecisions(architecture);
             var input = randn(6, 4, generator: new Generator(11));
             var expected = supernet.call(input);
@@ -92,7 +91,7 @@ public sealed class FixedArchitectureTests
             supernet.call(randn(8, 3)); // BatchNorm running statistics become non-trivial.
         }
         supernet.eval();
-        var architecture = Arch.FromJson("""{"op": "wide"}""");
+        var architecture = Architecture.FromJson("""{"op": "wide"}""");
         mutator.SetDecisions(architecture);
         var input = randn(4, 3);
         var expected = supernet.call(input);
@@ -110,7 +109,7 @@ public sealed class FixedArchitectureTests
     public void A_pruned_model_moves_to_another_dtype_and_follows_train_and_eval()
     {
         using var model = new Bag(new LayerChoice(new Dictionary<string, nn.Module<Tensor, Tensor>> { ["drop"] = nn.Dropout(), ["lin"] = nn.Linear(2, 2) }, key: "op"));
-        FixedArchitecture.Apply(model, Arch.FromJson("""{"op": "drop"}"""));
+        FixedArchitecture.Apply(model, Architecture.FromJson("""{"op": "drop"}"""));
         var drop = ((LayerChoice)model.named_children().Single().module).Candidates[0];
         model.eval();
         Assert.IsFalse(drop.training);
@@ -118,7 +117,7 @@ public sealed class FixedArchitectureTests
         Assert.IsTrue(drop.training);
 
         using var linear = new Bag(new LayerChoice(new Dictionary<string, nn.Module<Tensor, Tensor>> { ["drop"] = nn.Dropout(), ["lin"] = nn.Linear(2, 2) }, key: "op"));
-        FixedArchitecture.Apply(linear, Arch.FromJson("""{"op": "lin"}"""));
+        FixedArchitecture.Apply(linear, Architecture.FromJson("""{"op": "lin"}"""));
         linear.to(ScalarType.Float64);
         Assert.IsTrue(linear.parameters().All(p => p.dtype == ScalarType.Float64));
         CollectionAssert.AreEquivalent(new[] { "0.weight", "0.bias" }, linear.state_dict().Keys.ToArray());
@@ -133,7 +132,7 @@ public sealed class FixedArchitectureTests
         using var model = new TinyNet();
         using var other = new SharedNet();
         var error = Assert.ThrowsExactly<ArgumentException>(() => FixedArchitecture.Apply(model,
-            Arch.FromJson("""{"LayerChoice1": "big", "InputChoice2": [0, 1], "LayerChoice3": 1}"""), inheritFrom: other));
+            Architecture.FromJson("""{"LayerChoice1": "big", "InputChoice2": [0, 1], "LayerChoice3": 1}"""), inheritFrom: other));
         StringAssert.Contains(error.Message, "The supernet to inherit weights from has no '");
         Assert.IsFalse(model.First.IsFixed);
     }

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Nas.Architecture;
+namespace Microsoft.ML.Nas.Architectures;
 
 /// <summary>The forms a decision takes in an architecture JSON file (NNI's format).</summary>
 public enum ChoiceForm

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace Microsoft.ML.Nas.Architecture;
+namespace Microsoft.ML.Nas.Architectures;
 
 /// <summary>Reads and writes NNI's architecture JSON (an object key → decision) with System.Text.Json.</summary>
 internal static class ArchitectureJson

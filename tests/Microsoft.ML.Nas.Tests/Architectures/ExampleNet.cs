@@ -3,7 +3,7 @@ using Microsoft.ML.Nas.Tests.SearchSpace;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Nas.Tests.Architecture;
+namespace Microsoft.ML.Nas.Tests.Architectures;
 
 /// <summary>
 /// The search space of REFERENCE §2's example: scopes layer1..layer3, then LayerChoice1 (conv3x3 | conv5x5),

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Microsoft.ML.Nas.Architecture;
+namespace Microsoft.ML.Nas.Architectures;
 
 /// <summary>
 /// One decision of an <see cref="Architecture"/> as written in JSON: a name, an index, a list of names or indices, a

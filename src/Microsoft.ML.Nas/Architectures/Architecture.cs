@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Nas.Architecture;
+namespace Microsoft.ML.Nas.Architectures;
 
 /// <summary>
 /// A fixed architecture: one decision per key, read and written in NNI's JSON format

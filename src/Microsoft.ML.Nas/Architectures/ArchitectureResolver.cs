@@ -1,7 +1,7 @@
 using Microsoft.ML.Nas.SearchSpace;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Nas.Architecture;
+namespace Microsoft.ML.Nas.Architectures;
 
 /// <summary>Turns architecture choices into masks over a search space's candidates, and masks back into choices.</summary>
 internal static class ArchitectureResolver

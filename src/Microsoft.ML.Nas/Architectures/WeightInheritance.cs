@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Nas.Architecture;
+namespace Microsoft.ML.Nas.Architectures;
 
 /// <summary>
 /// Copies a trained supernet's weights into a model being pruned. Pruning a LayerChoice to one candidate removes the

@@ -1,9 +1,8 @@
-using Microsoft.ML.Nas.Architecture;
+using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Mutators;
 using Microsoft.ML.Nas.Tests.SearchSpace;
-using Arch = Microsoft.ML.Nas.Architecture.Architecture;
 
-namespace Microsoft.ML.Nas.Tests.Architecture;
+namespace Microsoft.ML.Nas.Tests.Architectures;
 
 [TestClass]
 public sealed class ArchitectureJsonTests
@@ -11,7 +10,7 @@ public sealed class ArchitectureJsonTests
     [TestMethod]
     public void All_five_forms_of_the_reference_example_are_read()
     {
-        var architecture = Arch.FromJson(ExampleNet.Example);
+        var architecture = Architecture.FromJson(ExampleNet.Example);
         Assert.AreEqual(ArchitectureChoice.Name("conv5x5"), architecture["LayerChoice1"]);
         Assert.AreEqual(ArchitectureChoice.Index(6), architecture["LayerChoice2"]);
         Assert.AreEqual(ArchitectureChoice.OfNames("layer1", "layer3"), architecture["InputChoice3"]);
@@ -27,7 +26,7 @@ public sealed class ArchitectureJsonTests
     public void Writing_uses_unique_names_else_indices_scalars_for_one_and_sorted_indented_keys()
     {
         using var model = ExampleNet.Create();
-        var applied = FixedArchitecture.Apply(model, Arch.FromJson(ExampleNet.Example));
+        var applied = FixedArchitecture.Apply(model, Architecture.FromJson(ExampleNet.Example));
         Assert.AreEqual("""
             {
               "InputChoice3": [
@@ -46,9 +45,9 @@ public sealed class ArchitectureJsonTests
               "LayerChoice2": 6
             }
             """, applied.ToJson());
-        var written = new Arch([KeyValuePair.Create("b", ArchitectureChoice.Empty), KeyValuePair.Create("a", ArchitectureChoice.OfWeights(1f, 0.25f))]);
+        var written = new Architecture([KeyValuePair.Create("b", ArchitectureChoice.Empty), KeyValuePair.Create("a", ArchitectureChoice.OfWeights(1f, 0.25f))]);
         Assert.AreEqual("{\n  \"a\": [\n    1.0,\n    0.25\n  ],\n  \"b\": []\n}", written.ToJson().ReplaceLineEndings("\n"));
-        Assert.AreEqual(written.ToJson(), Arch.FromJson(written.ToJson()).ToJson());
+        Assert.AreEqual(written.ToJson(), Architecture.FromJson(written.ToJson()).ToJson());
     }
 
     [TestMethod]
@@ -62,7 +61,7 @@ public sealed class ArchitectureJsonTests
             var path = Path.Combine(Path.GetTempPath(), $"nas-arch-{Guid.NewGuid():N}.json");
             try
             {
-                Arch.FromJson(exported).Save(path);
+                Architecture.FromJson(exported).Save(path);
                 using var fresh = new TinyNet();
                 Assert.AreEqual(exported, FixedArchitecture.Apply(fresh, path).ToJson());
             }
@@ -78,10 +77,10 @@ public sealed class ArchitectureJsonTests
     {
         using var model = new TinyNet();
         var error = Assert.ThrowsExactly<ArchitectureException>(() => FixedArchitecture.Apply(model,
-            Arch.FromJson("""{"LayerChoice1": 0, "InputChoice2": [], "LayerChoice3": 1, "LayerChoice9": 0}""")));
+            Architecture.FromJson("""{"LayerChoice1": 0, "InputChoice2": [], "LayerChoice3": 1, "LayerChoice9": 0}""")));
         StringAssert.StartsWith(error.Message, "Unexpected keys found in fixed architecture: {LayerChoice9}");
         Assert.AreEqual("LayerChoice9", error.Key);
-        error = Assert.ThrowsExactly<ArchitectureException>(() => FixedArchitecture.Apply(model, Arch.FromJson("""{"LayerChoice1": 0}""")));
+        error = Assert.ThrowsExactly<ArchitectureException>(() => FixedArchitecture.Apply(model, Architecture.FromJson("""{"LayerChoice1": 0}""")));
         Assert.AreEqual("Missing keys in fixed architecture: {InputChoice2, LayerChoice3}.", error.Message);
     }
 
@@ -90,7 +89,7 @@ public sealed class ArchitectureJsonTests
     {
         using var model = new TinyNet();
         string Fails(string first) => Assert.ThrowsExactly<ArchitectureException>(() => FixedArchitecture.Apply(model,
-            Arch.FromJson($$"""{"LayerChoice1": {{first}}, "InputChoice2": [], "LayerChoice3": 1}"""))).Message;
+            Architecture.FromJson($$"""{"LayerChoice1": {{first}}, "InputChoice2": [], "LayerChoice3": 1}"""))).Message;
 
         Assert.AreEqual("Key 'LayerChoice1': 'conv7x7' is not a candidate; valid candidates: small, big, pool (or indices 0..2).", Fails("\"conv7x7\""));
         Assert.AreEqual("Key 'LayerChoice1': index 3 is out of range; valid candidates: small, big, pool (or indices 0..2).", Fails("3"));
@@ -107,8 +106,8 @@ public sealed class ArchitectureJsonTests
     [TestMethod]
     public void Malformed_json_and_missing_files_are_reported_with_the_file()
     {
-        StringAssert.StartsWith(Assert.ThrowsExactly<ArchitectureException>(() => Arch.FromJson("{\"a\": ")).Message, "The architecture is not valid JSON");
-        StringAssert.StartsWith(Assert.ThrowsExactly<ArchitectureException>(() => Arch.FromJson("[1]")).Message, "An architecture must be a JSON object");
+        StringAssert.StartsWith(Assert.ThrowsExactly<ArchitectureException>(() => Architecture.FromJson("{\"a\": ")).Message, "The architecture is not valid JSON");
+        StringAssert.StartsWith(Assert.ThrowsExactly<ArchitectureException>(() => Architecture.FromJson("[1]")).Message, "An architecture must be a JSON object");
 
         using var model = new TinyNet();
         var missing = Path.Combine(Path.GetTempPath(), $"nas-missing-{Guid.NewGuid():N}.json");

@@ -2,7 +2,7 @@ using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.SearchSpace;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Nas.Architecture;
+namespace Microsoft.ML.Nas.Architectures;
 
 /// <summary>
 /// Fixes every decision of a model to an architecture and prunes what was not chosen (NNI's <c>apply_fixed_architecture</c>).

@@ -1,4 +1,4 @@
-namespace Microsoft.ML.Nas.Architecture;
+namespace Microsoft.ML.Nas.Architectures;
 
 /// <summary>
 /// An architecture that cannot be read or applied: malformed JSON, keys that differ from the search space's, or a
