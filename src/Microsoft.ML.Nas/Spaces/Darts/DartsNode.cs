@@ -58,7 +58,7 @@ public sealed class DartsNode : nn.Module<IReadOnlyList<Tensor>, Tensor>
         // The sum's backward needs none of its inputs: release the edge outputs now rather than at the step's end.
         foreach (var output in outputs)
         {
-            if (output is not null && !ReferenceEquals(output, result) && !states.Contains(output))
+            if (output is not null && !ReferenceEquals(output, result) && !states.Any(s => ReferenceEquals(s, output)))
             {
                 output.Dispose();
             }

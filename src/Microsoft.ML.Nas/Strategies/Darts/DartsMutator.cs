@@ -146,7 +146,7 @@ public sealed class DartsMutator : Mutator
                 continue;
             }
             var next = sum is null ? input : sum + input;
-            if (sum is not null && !inputs.Contains(sum))
+            if (sum is not null && !inputs.Any(i => ReferenceEquals(i, sum)))
             {
                 sum.Dispose();
             }
