@@ -32,7 +32,7 @@ public sealed class DartsSearchOnDigitsTests
 
         using var search = new DartsTrainer(supernet, new DartsTrainerOptions
         {
-            TrainData = train, ValidData = valid, Epochs = 3, BatchSize = 32, Device = "cpu", Seed = 1, LogFrequency = 0,
+            TrainData = train, ValidData = valid, Epochs = 2, BatchSize = 32, Device = "cpu", Seed = 1, LogFrequency = 0,
             LearningRate = 0.1,
         });
         var history = search.Train();
@@ -42,7 +42,7 @@ public sealed class DartsSearchOnDigitsTests
         using var final = FixedArchitectureTrainer.BuildFixed(spec, Digits, architecture, seed: 2);
         using var retrain = new FixedArchitectureTrainer(final, architecture, new FixedArchitectureTrainerOptions
         {
-            TrainData = train, ValidData = valid, Epochs = 3, BatchSize = 32, Device = "cpu", Seed = 2, LogFrequency = 0,
+            TrainData = train, ValidData = valid, Epochs = 2, BatchSize = 32, Device = "cpu", Seed = 2, LogFrequency = 0,
             LearningRate = 0.1, CutoutLength = 4, DropPathProbability = 0.1,
         });
         retrain.Train();
