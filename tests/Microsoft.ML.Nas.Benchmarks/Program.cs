@@ -4,6 +4,8 @@ using Microsoft.ML.Nas.Runtime;
 // Console benchmarks; never run by the test command. Run in Release:
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- plain-cnn [--rounds 5] [--steps 100] [--threads N]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- threads [--rounds 5] [--steps 100]
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- darts --config cifar-first|cifar-second|mnist-first|mnist-second
+//       [--warmup 2] [--steps 200] [--threads 2]   (one configuration per process, so that peak RSS is its own)
 // tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh runs plain-cnn and PyTorch's pytorch/plain_cnn.py side by side.
 var options = BenchmarkArguments.Parse(args);
 TorchRuntime.EnsureAvailable();
@@ -15,8 +17,11 @@ switch (options.Command)
     case "threads":
         ThreadCountReport.Run(options);
         break;
+    case "darts":
+        DartsStepBenchmark.Run(options);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, darts.");
         return 2;
 }
 return 0;
