@@ -44,6 +44,12 @@ public sealed class EnasMutatorOptions
     /// <summary>Seeds the controller's initial weights and its sampling: the same seed gives the same samples on CPU.</summary>
     public int Seed { get; set; }
 
+    /// <summary>
+    /// The settings NNI's and the paper's code use for the ENAS micro space: tanh constant 1.1 and an extra LSTM step at
+    /// each cell exit; the rest as given by the defaults.
+    /// </summary>
+    public static EnasMutatorOptions ForMicroSpace() => new() { TanhConstant = 1.1, CellExitExtraStep = true };
+
     /// <summary>A copy, so that later changes to these options do not reach a controller built from them.</summary>
     internal EnasMutatorOptions Clone() => (EnasMutatorOptions)MemberwiseClone();
 

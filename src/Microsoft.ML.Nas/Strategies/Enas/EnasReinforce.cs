@@ -19,7 +19,7 @@ namespace Microsoft.ML.Nas.Strategies.Enas;
 public sealed class EnasReinforce : IDisposable
 {
     private readonly EnasMutator mutator;
-    private readonly Adam optimizer;
+    private readonly AdamWithL2 optimizer;
     private readonly IReadOnlyList<Parameter> parameters;
 
     /// <summary>Creates the update with NNI's defaults.</summary>
@@ -48,7 +48,7 @@ public sealed class EnasReinforce : IDisposable
         AggregateSteps = aggregateSteps;
         GradientClip = gradientClip;
         parameters = mutator.Controller.parameters().ToList();
-        optimizer = optim.Adam(parameters, learningRate);
+        optimizer = new AdamWithL2(parameters, learningRate);
     }
 
     /// <summary>Weight of the entropy in the reward.</summary>
@@ -73,7 +73,7 @@ public sealed class EnasReinforce : IDisposable
     public int PendingSamples { get; set; }
 
     /// <summary>The controller's Adam optimizer (its state is part of a checkpoint).</summary>
-    public OptimizerHelper Optimizer => optimizer;
+    public IParameterOptimizer Optimizer => optimizer;
 
     /// <summary>
     /// Adds the REINFORCE gradient of the mutator's last sample for <paramref name="reward"/>, and steps the optimizer
@@ -124,8 +124,8 @@ public sealed class EnasReinforce : IDisposable
             // libtorch skips parameters without a gradient (a head the space never uses).
             nn.utils.clip_grad_norm_(parameters, GradientClip);
         }
-        optimizer.step();
-        optimizer.zero_grad();
+        optimizer.Step();
+        optimizer.ZeroGrad();
         PendingSamples = 0;
     }
 
