@@ -18,6 +18,8 @@ public static class SearchSpaceRegistry
     // Built-in kinds are fixed: a registration cannot shadow one, so a saved built-in model always rebuilds the same way.
     private static readonly IReadOnlyDictionary<string, SearchSpaceFactory> BuiltIn = new Dictionary<string, SearchSpaceFactory>(StringComparer.Ordinal)
     {
+        [Enas.EnasSpaceFactory.MacroKind] = Enas.EnasSpaceFactory.BuildMacro,
+        [Enas.EnasSpaceFactory.MicroKind] = Enas.EnasSpaceFactory.BuildMicro,
     };
 
     /// <summary>The kinds that can be built now: built-in ones first, then registered ones.</summary>
