@@ -3,6 +3,7 @@ using Microsoft.ML.Nas.Mutators;
 using Microsoft.ML.Nas.SearchSpace;
 using Microsoft.ML.Nas.Spaces;
 using Microsoft.ML.Nas.Spaces.Enas;
+using Microsoft.ML.Nas.Tests.Strategies.Enas;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Nas.Tests.Spaces.Enas;
@@ -36,15 +37,16 @@ public sealed class EnasMacroNetworkTests
     [TestMethod]
     public void Mnist_and_cifar_shaped_inputs_give_one_row_of_logits_per_image_under_any_architecture()
     {
-        foreach (var (context, shape) in new[] { (Mnist, new long[] { 3, 1, 28, 28 }), (Cifar, new long[] { 3, 3, 32, 32 }) })
+        using var threads = new SingleThread();
+        foreach (var (context, shape) in new[] { (Mnist, new long[] { 2, 1, 28, 28 }), (Cifar, new long[] { 2, 3, 32, 32 }) })
         {
             using var model = SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(layers: 6, filters: 8), context);
             using var mutator = new RandomMutator(model, seed: 1);
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < 3; i++)
             {
                 mutator.Reset();
                 using var scope = NewDisposeScope();
-                CollectionAssert.AreEqual(new long[] { 3, 10 }, model.call(randn(shape)).shape);
+                CollectionAssert.AreEqual(new long[] { 2, 10 }, model.call(randn(shape)).shape);
             }
         }
     }

@@ -3,6 +3,7 @@ using Microsoft.ML.Nas.SearchSpace;
 using Microsoft.ML.Nas.Spaces;
 using Microsoft.ML.Nas.Spaces.Enas;
 using Microsoft.ML.Nas.Strategies.Enas;
+using Microsoft.ML.Nas.Tests.Strategies.Enas;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Nas.Tests.Spaces.Enas;
@@ -34,6 +35,7 @@ public sealed class EnasMicroNetworkTests
     [TestMethod]
     public void Logits_and_auxiliary_logits_have_one_row_per_image_for_mnist_and_cifar_shapes()
     {
+        using var threads = new SingleThread();
         foreach (var shape in new[] { new long[] { 1, 28, 28 }, new long[] { 3, 32, 32 } })
         {
             using var model = (EnasMicroNetwork)SearchSpaceRegistry.Build(SearchSpaces.EnasMicro(layers: 3, nodes: 3, channels: 4), new SpaceContext(shape, 10));
@@ -72,6 +74,7 @@ public sealed class EnasMicroNetworkTests
     [TestMethod]
     public void The_enas_controller_samples_the_micro_space_and_favours_convolutions_in_reduction_cells()
     {
+        using var threads = new SingleThread();
         using var model = SearchSpaceRegistry.Build(SearchSpaces.EnasMicro(layers: 0, nodes: 2, channels: 2, auxiliary: false), Mnist);
         var options = EnasMutatorOptions.ForMicroSpace();
         options.BranchBias = 3;
