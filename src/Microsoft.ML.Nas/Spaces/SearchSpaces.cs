@@ -1,3 +1,4 @@
+using Microsoft.ML.Nas.Spaces.Darts;
 using Microsoft.ML.Nas.Spaces.Enas;
 
 namespace Microsoft.ML.Nas.Spaces;
@@ -15,6 +16,16 @@ public static class SearchSpaces
     internal const int EnasMicroChannels = 20;
     internal const double EnasMicroDropout = 0.1;
     internal const bool EnasMicroAuxiliary = true;
+
+    /// <summary>
+    /// DARTS cells (REFERENCE §4): <paramref name="layers"/> cells of <paramref name="nodes"/> nodes over the seven DARTS
+    /// ops, reductions at layers/3 and 2·layers/3, a stem of <paramref name="stemMultiplier"/>·<paramref name="channels"/>.
+    /// </summary>
+    public static SearchSpaceSpec DartsCells(int channels, int layers, int nodes = 4, int stemMultiplier = 3, bool auxiliary = false) =>
+        new(DartsCellSpace.Kind, new Dictionary<string, object>
+        {
+            ["channels"] = channels, ["layers"] = layers, ["nodes"] = nodes, ["stemMultiplier"] = stemMultiplier, ["auxiliary"] = auxiliary,
+        });
 
     /// <summary>
     /// The ENAS macro space (<see cref="EnasMacroNetwork"/>): per layer a six-way op choice and a choice of skip

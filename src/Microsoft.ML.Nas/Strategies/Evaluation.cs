@@ -25,7 +25,7 @@ internal static class Evaluation
                 cancellation.ThrowIfCancellationRequested();
                 var logits = model.call(batch.Features);
                 long size = batch.Size;
-                lossSum += loss(logits, batch.Labels).item<float>() * size;
+                lossSum += loss(logits, batch.Labels).ToDouble() * size;
                 metricSum += metric(logits, batch.Labels) * size;
                 count += size;
             }

@@ -75,7 +75,7 @@ public sealed class DartsStrategy : IOneShotStrategy
         loss.backward();
         ctx.ClipWeightGradients();
         ctx.WeightOptimizer.Step();
-        return new StepResult(loss.item<float>(), ctx.Metric(logits, train.Labels),
+        return new StepResult(loss.ToDouble(), ctx.Metric(logits, train.Labels),
             new Dictionary<string, double> { ["arch_loss"] = architectureLoss });
     }
 
@@ -167,7 +167,7 @@ public sealed class DartsStrategy : IOneShotStrategy
             {
                 SecondOrderArchitectureStep.SetGradient(darts.ArchitectureParameters[i], gradients[i]);
             }
-            loss = validLoss.item<float>();
+            loss = validLoss.ToDouble();
         }
         architectureOptimizer.Step();
         return loss;

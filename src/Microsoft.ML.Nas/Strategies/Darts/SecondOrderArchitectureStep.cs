@@ -76,7 +76,7 @@ public sealed class SecondOrderArchitectureStep
             double norm;
             using (no_grad())
             {
-                norm = Math.Sqrt(direction.Sum(d => d.pow(2).sum().item<double>()));
+                norm = stack(direction.Select(d => d.norm()).ToArray()).norm().ToDouble();
             }
             double epsilon = FiniteDifferenceScale / Math.Max(norm, 1e-12);
             var plus = AlphaGradientsAt(train, weights, backup, direction, epsilon, alphas);
@@ -89,7 +89,7 @@ public sealed class SecondOrderArchitectureStep
                     SetGradient(alphas[a], hypergradient);
                 }
             }
-            return validLoss.item<double>();
+            return validLoss.ToDouble();
         }
         finally
         {
