@@ -81,6 +81,7 @@ public sealed class EnasMutator : Mutator
     public override void Reset()
     {
         var chosen = new Dictionary<string, bool[]>(StringComparer.Ordinal);
+        using var threads = new OneIntraOpThread();
         using (var scope = NewDisposeScope())
         {
             var sampling = new ControllerSampling(Controller, options, random);

@@ -92,6 +92,7 @@ public sealed class EnasReinforce : IDisposable
             throw new InvalidOperationException(
                 "The mutator's last sample has no gradient: call mutator.Reset() with gradients on (outside torch.no_grad()) before Observe.");
         }
+        using var threads = new OneIntraOpThread();
         double entropy = mutator.SampleEntropy.ToDouble();
         double skipPenalty = mutator.SampleSkipPenalty.ToDouble();
         reward += EntropyWeight * entropy;
@@ -119,6 +120,7 @@ public sealed class EnasReinforce : IDisposable
     /// <summary>Clips the summed gradient, steps Adam, and clears the gradient (also for a partial window).</summary>
     public void Step()
     {
+        using var threads = new OneIntraOpThread();
         if (GradientClip > 0)
         {
             // libtorch skips parameters without a gradient (a head the space never uses).
