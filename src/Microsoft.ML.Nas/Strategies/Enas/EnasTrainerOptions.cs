@@ -18,7 +18,10 @@ public sealed class EnasTrainerOptions : OneShotTrainerOptions
         WeightDecay = 1e-4;
     }
 
-    /// <summary>The controller's own hyperparameters (LSTM size, tanh constant, skip target, ...).</summary>
+    /// <summary>
+    /// The controller's own hyperparameters (LSTM size, tanh constant, skip target, ...); use
+    /// <see cref="EnasMutatorOptions.ForMicroSpace"/> for the micro space. Its seed is combined with <see cref="OneShotTrainerOptions.Seed"/>.
+    /// </summary>
     public EnasMutatorOptions Controller { get; set; } = new();
 
     /// <summary>Steps of the shared weights per epoch, each on a newly sampled architecture (NNI: 500).</summary>

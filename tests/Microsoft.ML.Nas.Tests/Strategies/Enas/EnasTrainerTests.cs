@@ -137,6 +137,41 @@ public sealed class EnasTrainerTests
     }
 
     [TestMethod]
+    public void Child_and_controller_steps_leave_no_tensor_behind()
+    {
+        using var threads = new SingleThread();
+        using var train = EnasSearchFixture.Digits(120);
+        using var model = EnasSearchFixture.Model();
+        using var trainer = new EnasTrainer(model, EnasSearchFixture.Options(train, null));
+        var strategy = trainer.Loop.Strategy;
+        void Steps(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                foreach (var phase in new[] { new OneShotPhase("child", 1), new OneShotPhase("controller", 1) })
+                {
+                    using var scope = NewDisposeScope();
+                    strategy.Step(phase, 0);
+                }
+            }
+        }
+        model.train();
+        // A candidate gets its gradient and momentum buffer the first time it is sampled; give every weight both now,
+        // so that what follows measures the steps alone.
+        using (no_grad())
+        {
+            foreach (var parameter in model.parameters())
+            {
+                parameter.grad = zeros_like(parameter);
+            }
+        }
+        Steps(3);
+        long before = Tensor.TotalCount;
+        Steps(10);
+        Assert.AreEqual(before, Tensor.TotalCount);
+    }
+
+    [TestMethod]
     public void Options_out_of_range_are_refused_by_name()
     {
         using var train = EnasSearchFixture.Digits(50);
