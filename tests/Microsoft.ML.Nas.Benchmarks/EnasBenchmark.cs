@@ -55,16 +55,22 @@ internal static class EnasBenchmark
 
         model.train();
         double residentAfterWarmup = 0;
-        int timed = 0;
+        int done = 0;
+        var trace = new List<string>();
         var childTimes = StepTimer.Measure(() =>
         {
             Step(child);
-            if (++timed == warmup + 20)
+            if (++done == warmup + 20)
             {
                 residentAfterWarmup = ProcessMemory.ResidentMiB();
             }
+            if ((done - warmup) % 50 == 0 && done > warmup)
+            {
+                trace.Add($"{done - warmup}:{ProcessMemory.ResidentMiB():F0}");
+            }
         }, warmup, childSteps);
         double residentAtEnd = ProcessMemory.ResidentMiB();
+        Console.WriteLine($"  {config.Name}: resident MiB by timed child step: {string.Join(" ", trace)}");
         var controllerTimes = StepTimer.Measure(() => Step(controller), controllerWarmup, controllerSteps);
         Console.WriteLine($"  {config.Name}: child step {StepTimer.Describe(childTimes)}; controller step {StepTimer.Describe(controllerTimes)}");
         return new Result(StepTimer.Median(childTimes), StepTimer.Median(controllerTimes), ProcessMemory.PeakResidentMiB(), residentAfterWarmup, residentAtEnd);

@@ -63,12 +63,21 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
         var outputs = new List<Tensor>(Layers);
         for (int i = 0; i < Layers; i++)
         {
-            current = layers[i].call((current, outputs));
-            outputs.Add(current);
+            var next = layers[i].call((current, outputs));
+            if (i == 0)
+            {
+                // Our handles go as soon as nothing reads them, as Python's refcounts would drop them; autograd keeps
+                // what it saved. Without this every activation lives until the step ends.
+                current.Dispose();
+            }
+            outputs.Add(next);
+            current = next;
             int reduction = Array.IndexOf(reductionAfter, i);
             if (reduction >= 0)
             {
-                outputs = outputs.Select(output => reductions[reduction].call(output)).ToList();
+                var reduced = outputs.Select(output => reductions[reduction].call(output)).ToList();
+                outputs.ForEach(output => output.Dispose());
+                outputs = reduced;
                 current = outputs[^1];
             }
         }

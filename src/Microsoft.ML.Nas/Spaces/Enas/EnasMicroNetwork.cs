@@ -100,7 +100,17 @@ public sealed class EnasMicroNetwork : nn.Module<Tensor, Tensor>, IAuxiliaryHead
         Tensor? auxiliary = null;
         for (int stage = 0; stage < stages.Count; stage++)
         {
-            (previous, current) = stages[stage].call((previous, current));
+            var (nextPrevious, next) = stages[stage].call((previous, current));
+            // Our handles go as soon as nothing reads them, as Python's refcounts would drop them; autograd keeps what
+            // it saved. Without this every stage's output lives until the step ends.
+            foreach (var old in ReferenceEquals(previous, current) ? new[] { previous } : new[] { previous, current })
+            {
+                if (!ReferenceEquals(old, nextPrevious) && !ReferenceEquals(old, next))
+                {
+                    old.Dispose();
+                }
+            }
+            (previous, current) = (nextPrevious, next);
             if (withAuxiliary && auxiliaryHead is not null && stage == auxiliaryAfter)
             {
                 auxiliary = auxiliaryHead.call(current);

@@ -1,3 +1,4 @@
+using Microsoft.ML.Nas.Spaces;
 using Microsoft.ML.Nas.Strategies;
 using Microsoft.ML.Nas.Strategies.Enas;
 using TorchSharp;
@@ -137,11 +138,15 @@ public sealed class EnasTrainerTests
     }
 
     [TestMethod]
-    public void Child_and_controller_steps_leave_no_tensor_behind()
+    [DataRow(false)]
+    [DataRow(true)]
+    public void Child_and_controller_steps_leave_no_tensor_behind(bool micro)
     {
         using var threads = new SingleThread();
         using var train = EnasSearchFixture.Digits(120);
-        using var model = EnasSearchFixture.Model();
+        using var model = micro
+            ? SearchSpaceRegistry.Build(SearchSpaces.EnasMicro(layers: 0, nodes: 2, channels: 2, auxiliary: true), new SpaceContext([1, 28, 28], 10))
+            : EnasSearchFixture.Model();
         using var trainer = new EnasTrainer(model, EnasSearchFixture.Options(train, null));
         var strategy = trainer.Loop.Strategy;
         void Steps(int count)
