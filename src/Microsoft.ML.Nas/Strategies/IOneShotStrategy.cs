@@ -9,7 +9,8 @@ namespace Microsoft.ML.Nas.Strategies;
 /// </summary>
 /// <remarks>
 /// Call order: <see cref="Attach"/> once; then per epoch <see cref="OnEpochStart"/>, <see cref="PlanEpoch"/>,
-/// <see cref="Step"/> for every step of every phase (each inside its own dispose scope, model in training mode),
+/// <see cref="Step"/> for every step of every phase (each inside its own dispose scope; the model is put in training
+/// mode at the start of each phase),
 /// <see cref="Validate"/>, <see cref="ArchitectureWeights"/>. <see cref="SaveState"/> / <see cref="LoadState"/> carry the
 /// strategy's own state through checkpoints; the loop saves the model, the weights' optimizer, random state and streams.
 /// </remarks>

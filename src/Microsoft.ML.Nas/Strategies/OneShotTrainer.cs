@@ -146,6 +146,8 @@ public sealed class OneShotTrainer : IDisposable
         var means = new EpochMeans();
         foreach (var phase in Strategy.PlanEpoch(epoch))
         {
+            // Every phase starts in training mode; a phase that wants otherwise (ENAS's controller) switches in its steps.
+            Model.train();
             for (int step = 0; step < phase.Steps; step++)
             {
                 Options.CancellationToken.ThrowIfCancellationRequested();

@@ -57,6 +57,15 @@ public sealed class DartsCell : nn.Module<Tensor, Tensor, Tensor>
         {
             states.Add(node.call(states));
         }
-        return cat(states.GetRange(2, nodes.Count), 1);
+        var output = cat(states.GetRange(2, nodes.Count), 1);
+        // cat's backward needs only sizes: the states can go now (autograd holds what the ops saved).
+        foreach (var state in states)
+        {
+            if (!ReferenceEquals(state, previousPrevious) && !ReferenceEquals(state, previous))
+            {
+                state.Dispose();
+            }
+        }
+        return output;
     }
 }

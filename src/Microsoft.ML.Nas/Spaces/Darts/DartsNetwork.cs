@@ -105,13 +105,24 @@ public sealed class DartsNetwork : Module<Tensor, Tensor>, IAuxiliaryHeadModel, 
         Tensor? auxiliary = null;
         for (int i = 0; i < cells.Count; i++)
         {
-            (s0, s1) = (s1, cells[i].call(s0, s1));
+            var next = cells[i].call(s0, s1);
+            if (!ReferenceEquals(s0, s1))
+            {
+                s0.Dispose();
+            }
+            (s0, s1) = (s1, next);
             if (withAuxiliary && i == auxiliaryPosition && aux_head is not null)
             {
                 auxiliary = aux_head.call(s1);
             }
         }
-        var logits = linear.call(gap.call(s1).flatten(1));
+        using var pooled = gap.call(s1);
+        var logits = linear.call(pooled.flatten(1));
+        s0.Dispose();
+        if (!ReferenceEquals(s0, s1))
+        {
+            s1.Dispose();
+        }
         return (logits, auxiliary);
     }
 }

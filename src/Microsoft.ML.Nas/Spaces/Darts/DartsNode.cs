@@ -53,8 +53,17 @@ public sealed class DartsNode : nn.Module<IReadOnlyList<Tensor>, Tensor>
             }
             outputs[i] = output;
         }
-        return input_switch.Choose(outputs).Output
+        var result = input_switch.Choose(outputs).Output
             ?? throw new InvalidOperationException($"Node '{GetName()}' has no input: its switch kept no edge with an output.");
+        // The sum's backward needs none of its inputs: release the edge outputs now rather than at the step's end.
+        foreach (var output in outputs)
+        {
+            if (output is not null && !ReferenceEquals(output, result) && !states.Any(s => ReferenceEquals(s, output)))
+            {
+                output.Dispose();
+            }
+        }
+        return result;
     }
 
     // The paper's retraining leaves skip connections undropped.

@@ -120,8 +120,15 @@ public sealed class DartsMutator : Mutator
         for (int i = 0; i < candidates.Count; i++)
         {
             var output = candidates[i].call(input);
-            // One fused op per candidate: mixed + w_i · op_i(x).
-            mixed = mixed is null ? output.mul(weights[i]) : mixed.addcmul(weights[i], output, 1);
+            // One fused op per candidate: mixed + w_i · op_i(x). Autograd keeps what it saved; our handles to the op's
+            // output and the partial sum go at once, as Python's refcounts would drop them, so memory stays at PyTorch's.
+            var next = mixed is null ? output.mul(weights[i]) : mixed.addcmul(weights[i], output, 1);
+            if (!ReferenceEquals(output, input))
+            {
+                output.Dispose();
+            }
+            mixed?.Dispose();
+            mixed = next;
         }
         return new ChoiceOutput(mixed, mixed is null ? [] : [mixed], null);
     }
@@ -134,10 +141,16 @@ public sealed class DartsMutator : Mutator
         Tensor? sum = null;
         foreach (var input in inputs)
         {
-            if (input is not null)
+            if (input is null)
             {
-                sum = sum is null ? input : sum + input;
+                continue;
             }
+            var next = sum is null ? input : sum + input;
+            if (sum is not null && !inputs.Any(i => ReferenceEquals(i, sum)))
+            {
+                sum.Dispose();
+            }
+            sum = next;
         }
         return new ChoiceOutput(sum, sum is null ? [] : [sum], null);
     }

@@ -1,0 +1,159 @@
+"""PyTorch side of the DARTS step benchmark (first order), for a side-by-side ratio measured in the same minute as
+`darts --config ...` of the C# benchmark. The network follows NNI v1's DARTS CNN (ops, cells, keys, stem 3C, reductions
+at n/3 and 2n/3, search BNs without affine) and the step follows NNI v1's DartsTrainer: an architecture step (full
+backward of the validation loss, Adam 3e-4, betas (0.5, 0.999), wd 1e-3), then a weight step (SGD 0.025, momentum 0.9,
+wd 3e-4, clip 5). Written from those semantics, not copied.
+
+    /usr/bin/python3 tests/Microsoft.ML.Nas.Benchmarks/pytorch/darts_step.py --config mnist-first [--warmup 1] [--steps 5] [--threads 2]
+"""
+import argparse
+import resource
+import statistics
+import time
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+CONFIGS = {"cifar-first": (3, 32, 8, 5, 32), "mnist-first": (1, 28, 8, 3, 64)}
+
+
+class ReluConvBn(nn.Sequential):
+    def __init__(self, cin, cout, k=1, stride=1, pad=0):
+        super().__init__(nn.ReLU(), nn.Conv2d(cin, cout, k, stride, pad, bias=False), nn.BatchNorm2d(cout, affine=False))
+
+
+class DilConv(nn.Sequential):
+    def __init__(self, c, k, stride, dilation):
+        pad = dilation * (k - 1) // 2
+        super().__init__(nn.ReLU(), nn.Conv2d(c, c, k, stride, pad, dilation=dilation, groups=c, bias=False),
+                         nn.Conv2d(c, c, 1, bias=False), nn.BatchNorm2d(c, affine=False))
+
+
+class SepConv(nn.Sequential):
+    def __init__(self, c, k, stride):
+        super().__init__(DilConv(c, k, stride, 1), DilConv(c, k, 1, 1))
+
+
+class PoolBn(nn.Module):
+    def __init__(self, kind, c, stride):
+        super().__init__()
+        self.pool = nn.MaxPool2d(3, stride, 1) if kind == "max" else nn.AvgPool2d(3, stride, 1, count_include_pad=False)
+        self.bn = nn.BatchNorm2d(c, affine=False)
+
+    def forward(self, x):
+        return self.bn(self.pool(x))
+
+
+class FactorizedReduce(nn.Module):
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.c1 = nn.Conv2d(cin, cout // 2, 1, 2, bias=False)
+        self.c2 = nn.Conv2d(cin, cout // 2, 1, 2, bias=False)
+        self.bn = nn.BatchNorm2d(cout, affine=False)
+
+    def forward(self, x):
+        x = F.relu(x)
+        return self.bn(torch.cat([self.c1(x), self.c2(x[:, :, 1:, 1:])], 1))
+
+
+def ops(c, stride):
+    return nn.ModuleList([PoolBn("max", c, stride), PoolBn("avg", c, stride),
+                          nn.Identity() if stride == 1 else FactorizedReduce(c, c),
+                          SepConv(c, 3, stride), SepConv(c, 5, stride), DilConv(c, 3, stride, 2), DilConv(c, 5, stride, 2)])
+
+
+class Cell(nn.Module):
+    def __init__(self, nodes, cpp, cp, c, reduction_p, reduction, alphas, prefix):
+        super().__init__()
+        self.pre0 = FactorizedReduce(cpp, c) if reduction_p else ReluConvBn(cpp, c)
+        self.pre1 = ReluConvBn(cp, c)
+        self.edges = nn.ModuleList()
+        self.keys = []
+        for d in range(2, nodes + 2):
+            self.edges.append(nn.ModuleList([ops(c, 2 if reduction and i < 2 else 1) for i in range(d)]))
+            self.keys.append([f"{prefix}_n{d}_p{i}" for i in range(d)])
+        self.alphas = alphas
+
+    def forward(self, s0, s1):
+        states = [self.pre0(s0), self.pre1(s1)]
+        for edges, keys in zip(self.edges, self.keys):
+            total = 0
+            for x, candidates, key in zip(states, edges, keys):
+                w = F.softmax(self.alphas[key], -1)[:-1]
+                total = total + sum(wi * op(x) for wi, op in zip(w, candidates))
+            states.append(total)
+        return torch.cat(states[2:], 1)
+
+
+class Network(nn.Module):
+    def __init__(self, cin, c, classes, layers, nodes=4):
+        super().__init__()
+        self.alphas = nn.ParameterDict()
+        for prefix in ("normal", "reduce"):
+            for d in range(2, nodes + 2):
+                for i in range(d):
+                    self.alphas[f"{prefix}_n{d}_p{i}"] = nn.Parameter(1e-3 * torch.randn(8))
+        cur = 3 * c
+        self.stem = nn.Sequential(nn.Conv2d(cin, cur, 3, 1, 1, bias=False), nn.BatchNorm2d(cur))
+        cpp, cp, cur = cur, cur, c
+        self.cells = nn.ModuleList()
+        reduction = False
+        for i in range(layers):
+            reduction_p, reduction = reduction, i in (layers // 3, 2 * layers // 3)
+            if reduction:
+                cur *= 2
+            self.cells.append(Cell(nodes, cpp, cp, cur, reduction_p, reduction, self.alphas, "reduce" if reduction else "normal"))
+            cpp, cp = cp, cur * nodes
+        self.linear = nn.Linear(cp, classes)
+
+    def forward(self, x):
+        s0 = s1 = self.stem(x)
+        for cell in self.cells:
+            s0, s1 = s1, cell(s0, s1)
+        return self.linear(F.adaptive_avg_pool2d(s1, 1).flatten(1))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", default="mnist-first", choices=sorted(CONFIGS))
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    cin, size, c, layers, batch = CONFIGS[args.config]
+    model = Network(cin, c, 10, layers)
+    alphas = list(model.alphas.parameters())
+    weights = [p for n, p in model.named_parameters() if not n.startswith("alphas")]
+    w_optim = torch.optim.SGD(weights, 0.025, momentum=0.9, weight_decay=3e-4)
+    a_optim = torch.optim.Adam(alphas, 3e-4, betas=(0.5, 0.999), weight_decay=1e-3)
+    data = torch.randn(16 * batch, cin, size, size)
+    labels = torch.randint(0, 10, (16 * batch,))
+
+    def step(i):
+        j = (2 * i) % 16
+        xt, yt = data[j * batch:(j + 1) * batch], labels[j * batch:(j + 1) * batch]
+        xv, yv = data[(j + 1) * batch:(j + 2) * batch], labels[(j + 1) * batch:(j + 2) * batch]
+        a_optim.zero_grad()
+        F.cross_entropy(model(xv), yv).backward()
+        a_optim.step()
+        w_optim.zero_grad()
+        F.cross_entropy(model(xt), yt).backward()
+        nn.utils.clip_grad_norm_(weights, 5.0)
+        w_optim.step()
+
+    for i in range(args.warmup):
+        step(i)
+    times = []
+    for i in range(args.steps):
+        start = time.perf_counter()
+        step(i)
+        times.append((time.perf_counter() - start) * 1000)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"RESULT pytorch {torch.__version__} config={args.config} step_ms={statistics.median(times):.0f} peak_rss_mib={peak:.0f} threads={args.threads}")
+
+
+if __name__ == "__main__":
+    main()
