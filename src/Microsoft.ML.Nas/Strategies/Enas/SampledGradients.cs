@@ -36,7 +36,9 @@ internal static class SampledGradients
             using var gradient = parameter.grad;
             if (hadGradient && gradient is null)
             {
-                parameter.grad = zeros_like(parameter);
+                // The parameter keeps its own reference to the gradient; this handle can go.
+                using var zero = zeros_like(parameter);
+                parameter.grad = zero;
             }
         }
     }
