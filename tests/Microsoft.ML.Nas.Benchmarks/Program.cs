@@ -4,6 +4,8 @@ using Microsoft.ML.Nas.Runtime;
 // Console benchmarks; never run by the test command. Run in Release:
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- plain-cnn [--rounds 5] [--steps 100] [--threads N]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- threads [--rounds 5] [--steps 100]
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- enas [--config macro-cifar|micro-cifar|macro-mnist|micro-mnist]
+//       [--warmup 20] [--steps 200] [--threads 2]   (child steps timed = --steps, controller steps = max(steps/5, 30))
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- darts --config cifar-first|cifar-second|mnist-first|mnist-second
 //       [--warmup 2] [--steps 200] [--threads 2]   (one configuration per process, so that peak RSS is its own)
 // tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh runs plain-cnn and PyTorch's pytorch/plain_cnn.py side by side.
@@ -17,11 +19,14 @@ switch (options.Command)
     case "threads":
         ThreadCountReport.Run(options);
         break;
+    case "enas":
+        EnasReport.Run(options);
+        break;
     case "darts":
         DartsStepBenchmark.Run(options);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, darts.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts.");
         return 2;
 }
 return 0;
