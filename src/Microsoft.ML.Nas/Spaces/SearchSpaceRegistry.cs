@@ -18,6 +18,7 @@ public static class SearchSpaceRegistry
     // Built-in kinds are fixed: a registration cannot shadow one, so a saved built-in model always rebuilds the same way.
     private static readonly IReadOnlyDictionary<string, SearchSpaceFactory> BuiltIn = new Dictionary<string, SearchSpaceFactory>(StringComparer.Ordinal)
     {
+        [MlpSpace.Kind] = (spec, context) => new MlpSpace(spec, context),
     };
 
     /// <summary>The kinds that can be built now: built-in ones first, then registered ones.</summary>
