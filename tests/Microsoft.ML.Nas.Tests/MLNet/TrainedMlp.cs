@@ -13,7 +13,7 @@ namespace Microsoft.ML.Nas.Tests.MLNet;
 /// </summary>
 internal static class TrainedMlp
 {
-    public static readonly SearchSpaceSpec Spec = SearchSpaces.Mlp(layers: 2, hidden: 32, widths: [16, 48]);
+    public static readonly SearchSpaceSpec Spec = SearchSpaces.Mlp(layers: 2, hidden: 64, widths: [32, 96]);
 
     /// <summary>An architecture of <see cref="Spec"/> sampled with <paramref name="seed"/>.</summary>
     public static Architecture SampleArchitecture(int seed)
@@ -29,7 +29,7 @@ internal static class TrainedMlp
             .Append(mlContext.Nas().FixedArchitecture(new FixedArchitectureOptions
             {
                 SearchSpace = Spec, Architecture = SampleArchitecture(seed), FinalEpochs = epochs, FinalBatchSize = 32,
-                FinalLearningRate = 0.05, Device = "cpu", Seed = seed,
+                FinalLearningRate = 0.1, Device = "cpu", Seed = seed,
             }));
 
     /// <summary>The fitted pipeline on digits [0, trainRows) of the training split, and its NAS model.</summary>
