@@ -18,6 +18,7 @@ public static class SearchSpaceRegistry
     // Built-in kinds are fixed: a registration cannot shadow one, so a saved built-in model always rebuilds the same way.
     private static readonly IReadOnlyDictionary<string, SearchSpaceFactory> BuiltIn = new Dictionary<string, SearchSpaceFactory>(StringComparer.Ordinal)
     {
+        [Darts.DartsCellSpace.Kind] = Darts.DartsCellSpace.Build,
         [MlpSpace.Kind] = (spec, context) => new MlpSpace(spec, context),
     };
 

@@ -1,0 +1,205 @@
+using Microsoft.ML.Nas.Architectures;
+using Microsoft.ML.Nas.Mutators;
+using Microsoft.ML.Nas.SearchSpace;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Strategies.Darts;
+
+/// <summary>
+/// DARTS's continuous relaxation (NNI's <c>DartsMutator</c>): one alpha vector per LayerChoice key of length K+1, the
+/// last entry the implicit "none" op; a LayerChoice's output is Σ softmax(alpha)_i · op_i(x) over its K real ops (the
+/// none op adds zero), and an InputChoice sums all its inputs.
+/// </summary>
+/// <remarks>
+/// <para>The mixing weights are computed once per <see cref="Reset"/> (all cells sharing a key reuse them) inside the
+/// caller's dispose scope; call <see cref="Reset"/> before each forward. With <see cref="ArchitectureGradients"/> off
+/// the weights are detached, so a weight step does no work for the alphas' gradients.</para>
+/// <para>Export (REFERENCE §4): each LayerChoice takes its argmax without none; an InputChoice with nChosen = k keeps
+/// the k inputs whose source edges have the strongest best weight, and the edges it drops get an empty choice.</para>
+/// </remarks>
+public sealed class DartsMutator : Mutator
+{
+    private readonly Dictionary<string, Parameter> alphas = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Tensor[]> mixing = new(StringComparer.Ordinal);
+
+    /// <summary>Binds to <paramref name="model"/> and creates its alphas (1e-3·N(0,1), torch's generator) beside its parameters.</summary>
+    /// <exception cref="ArgumentException">The model has no LayerChoice.</exception>
+    public DartsMutator(nn.Module model) : base(model)
+    {
+        var first = model.parameters().FirstOrDefault();
+        var device = first?.device ?? CPU;
+        var dtype = first?.dtype ?? ScalarType.Float32;
+        using var scope = NewDisposeScope();
+        foreach (var decision in Decisions.Where(d => d.Kind == MutableKind.LayerChoice))
+        {
+            var alpha = (randn(decision.CandidateCount + 1, dtype: dtype) * 1e-3).to(device);
+            alphas.Add(decision.Key, new Parameter(alpha.DetachFromDisposeScope(), requires_grad: true));
+        }
+        if (alphas.Count == 0)
+        {
+            throw new ArgumentException("DARTS needs at least one LayerChoice in the model to learn alphas for.", nameof(model));
+        }
+    }
+
+    /// <summary>The alpha vector (K+1, last = none) of every LayerChoice key.</summary>
+    public IReadOnlyDictionary<string, Parameter> Alphas => alphas;
+
+    /// <summary>The alphas in decision order: what the architecture optimizer updates.</summary>
+    public IReadOnlyList<Parameter> ArchitectureParameters => [.. Decisions.Where(d => alphas.ContainsKey(d.Key)).Select(d => alphas[d.Key])];
+
+    /// <summary>Whether forwards after the next <see cref="Reset"/> track gradients to the alphas (default true).</summary>
+    public bool ArchitectureGradients { get; set; } = true;
+
+    /// <summary>Computes the mixing weights for the next forward(s), in the caller's dispose scope.</summary>
+    public override void Reset()
+    {
+        mixing.Clear();
+        foreach (var (key, alpha) in alphas)
+        {
+            var source = ArchitectureGradients ? alpha : alpha.detach();
+            var weights = nn.functional.softmax(source, 0);
+            mixing[key] = weights.narrow(0, 0, weights.shape[0] - 1).unbind(0);
+        }
+    }
+
+    /// <summary>softmax(alpha) per key, including the last ("none") entry.</summary>
+    public IReadOnlyDictionary<string, float[]> Weights()
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return alphas.ToDictionary(p => p.Key,
+            p => nn.functional.softmax(p.Value, 0).to(ScalarType.Float32).cpu().data<float>().ToArray(), StringComparer.Ordinal);
+    }
+
+    /// <summary>The architecture by REFERENCE §4's rules (see the remarks of <see cref="DartsMutator"/>).</summary>
+    /// <exception cref="InvalidOperationException">An InputChoice with nChosen chooses among inputs that are not LayerChoice keys.</exception>
+    public override Architecture Export()
+    {
+        var weights = Weights();
+        var best = new Dictionary<string, (int Index, float Weight)>(StringComparer.Ordinal);
+        foreach (var (key, w) in weights)
+        {
+            int argmax = 0;
+            for (int i = 1; i < w.Length - 1; i++)
+            {
+                argmax = w[i] > w[argmax] ? i : argmax;
+            }
+            best[key] = (argmax, w[argmax]);
+        }
+        var masks = new Dictionary<string, bool[]>(StringComparer.Ordinal);
+        foreach (var decision in Decisions.Where(d => d.Kind == MutableKind.LayerChoice))
+        {
+            masks[decision.Key] = OneHot(decision.CandidateCount, best[decision.Key].Index);
+        }
+        foreach (var decision in Decisions.Where(d => d.Kind == MutableKind.InputChoice))
+        {
+            masks[decision.Key] = ChooseInputs(decision, best, masks);
+        }
+        using var scope = NewDisposeScope();
+        return ArchitectureResolver.Describe(SearchSpace, d => tensor(masks[d.Key]));
+    }
+
+    /// <inheritdoc/>
+    protected internal override Tensor MaskFor(DecisionInfo decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return decision.Kind == MutableKind.InputChoice
+            ? ones(decision.CandidateCount, dtype: ScalarType.Bool)
+            : stack(Mixing(decision.Key));
+    }
+
+    /// <inheritdoc/>
+    protected internal override ChoiceOutput OnForwardLayerChoice(LayerChoice choice, Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(choice);
+        var weights = Mixing(choice.Key);
+        var candidates = choice.Candidates;
+        Tensor? mixed = null;
+        for (int i = 0; i < candidates.Count; i++)
+        {
+            var output = candidates[i].call(input);
+            // One fused op per candidate: mixed + w_i · op_i(x).
+            mixed = mixed is null ? output.mul(weights[i]) : mixed.addcmul(weights[i], output, 1);
+        }
+        return new ChoiceOutput(mixed, mixed is null ? [] : [mixed], null);
+    }
+
+    /// <inheritdoc/>
+    protected internal override ChoiceOutput OnForwardInputChoice(InputChoice choice, IReadOnlyList<Tensor?> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(choice);
+        ArgumentNullException.ThrowIfNull(inputs);
+        Tensor? sum = null;
+        foreach (var input in inputs)
+        {
+            if (input is not null)
+            {
+                sum = sum is null ? input : sum + input;
+            }
+        }
+        return new ChoiceOutput(sum, sum is null ? [] : [sum], null);
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            mixing.Clear();
+            foreach (var alpha in alphas.Values)
+            {
+                alpha.Dispose();
+            }
+            alphas.Clear();
+        }
+        base.Dispose(disposing);
+    }
+
+    private Tensor[] Mixing(string key)
+    {
+        if (!mixing.TryGetValue(key, out var weights) || weights.Length == 0 || weights[0].IsInvalid)
+        {
+            // A forward without Reset (or after its scope ended): compute afresh for this forward.
+            Reset();
+            weights = mixing[key];
+        }
+        return weights;
+    }
+
+    private bool[] ChooseInputs(DecisionInfo decision, Dictionary<string, (int Index, float Weight)> best, Dictionary<string, bool[]> masks)
+    {
+        int count = decision.CandidateCount;
+        if (decision.NChosen is not { } k)
+        {
+            return Enumerable.Repeat(true, count).ToArray();
+        }
+        var sources = decision.ChooseFrom;
+        var missing = sources.Where(s => !best.ContainsKey(s)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"InputChoice '{decision.Key}' keeps {k} inputs ranked by their edges' weights, but its inputs " +
+                $"[{string.Join(", ", missing.Select(s => $"'{s}'"))}] are not LayerChoice keys, so DARTS cannot rank them.");
+        }
+        var kept = Enumerable.Range(0, count).OrderByDescending(i => best[sources[i]].Weight).ThenBy(i => i).Take(k).ToHashSet();
+        var mask = new bool[count];
+        for (int i = 0; i < count; i++)
+        {
+            mask[i] = kept.Contains(i);
+            if (!mask[i])
+            {
+                masks[sources[i]] = new bool[masks[sources[i]].Length];
+            }
+        }
+        return mask;
+    }
+
+    private static bool[] OneHot(int count, int index)
+    {
+        var mask = new bool[count];
+        mask[index] = true;
+        return mask;
+    }
+}

@@ -1,0 +1,175 @@
+using Microsoft.ML.Nas.Architectures;
+using Microsoft.ML.Nas.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Strategies.Darts;
+
+/// <summary>
+/// DARTS plugged into <see cref="OneShotTrainer"/>: the training data is split in halves (weights / alphas); each
+/// step first updates the alphas on a batch of the second half (first or second order), then the weights on a batch
+/// of the first half.
+/// </summary>
+public sealed class DartsStrategy : IOneShotStrategy
+{
+    private readonly DartsTrainerOptions options;
+    private OneShotContext? context;
+    private DartsMutator? mutator;
+    private AdamWithL2? architectureOptimizer;
+    private SecondOrderArchitectureStep? secondOrder;
+    private BatchStream? weightBatches;
+    private BatchStream? architectureBatches;
+    private TensorDataset? weightHalf;
+    private TensorDataset? architectureHalf;
+
+    /// <summary>Creates the strategy; it binds to the model when the loop attaches it.</summary>
+    public DartsStrategy(DartsTrainerOptions options)
+    {
+        this.options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    /// <inheritdoc/>
+    public string Name => "DARTS";
+
+    /// <summary>The mutator holding the alphas (after attachment).</summary>
+    public DartsMutator Mutator => mutator ?? throw new InvalidOperationException("The DARTS strategy is not attached to a trainer yet.");
+
+    /// <inheritdoc/>
+    public void Attach(OneShotContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        this.context = context;
+        mutator = new DartsMutator(context.Model);
+        architectureOptimizer = new AdamWithL2(mutator.ArchitectureParameters, options.ArchitectureLearningRate,
+            options.ArchitectureBeta1, options.ArchitectureBeta2, options.ArchitectureWeightDecay);
+        (weightHalf, architectureHalf) = context.TrainData.Split(0.5);
+        weightBatches = context.CreateStream("darts-weights", weightHalf);
+        architectureBatches = context.CreateStream("darts-architecture", architectureHalf);
+        if (options.Unrolled)
+        {
+            secondOrder = new SecondOrderArchitectureStep(context.Model, mutator, context.WeightOptimizer, context.Loss);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnEpochStart(int epoch)
+    {
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<OneShotPhase> PlanEpoch(int epoch) =>
+        [new OneShotPhase("search", (int)Math.Min(Attached.weights.BatchesPerPass, Attached.architecture.BatchesPerPass))];
+
+    /// <inheritdoc/>
+    public StepResult Step(OneShotPhase phase, int step)
+    {
+        var (ctx, darts, weights, architecture) = Attached;
+        var train = weights.Next();
+        var valid = architecture.Next();
+        double architectureLoss = ArchitectureStep(ctx, darts, train, valid);
+
+        darts.ArchitectureGradients = false;
+        darts.Reset();
+        ctx.WeightOptimizer.ZeroGrad();
+        var (loss, logits) = ctx.ForwardLoss(train);
+        loss.backward();
+        ctx.ClipWeightGradients();
+        ctx.WeightOptimizer.Step();
+        return new StepResult(loss.ToDouble(), ctx.Metric(logits, train.Labels),
+            new Dictionary<string, double> { ["arch_loss"] = architectureLoss });
+    }
+
+    /// <inheritdoc/>
+    public EvaluationResult? Validate(int epoch) => context?.ValidData is { } data ? context.Evaluate(data) : null;
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, float[]> ArchitectureWeights() => Mutator.Weights();
+
+    /// <inheritdoc/>
+    public void SaveState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var alphas = Mutator.ArchitectureParameters;
+        writer.Write(alphas.Count);
+        foreach (var alpha in alphas)
+        {
+            using var scope = NewDisposeScope();
+            var values = alpha.detach().cpu().to(ScalarType.Float64).data<double>().ToArray();
+            writer.Write(values.Length);
+            foreach (double value in values)
+            {
+                writer.Write(value);
+            }
+        }
+        architectureOptimizer!.Save(writer);
+    }
+
+    /// <inheritdoc/>
+    public void LoadState(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var alphas = Mutator.ArchitectureParameters;
+        int count = reader.ReadInt32();
+        if (count != alphas.Count)
+        {
+            throw new InvalidDataException($"The checkpoint holds {count} alpha vectors, but this search space has {alphas.Count} LayerChoice keys.");
+        }
+        foreach (var alpha in alphas)
+        {
+            var values = new double[reader.ReadInt32()];
+            if (values.Length != alpha.shape[0])
+            {
+                throw new InvalidDataException($"An alpha vector in the checkpoint has {values.Length} entries; expected {alpha.shape[0]}.");
+            }
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = reader.ReadDouble();
+            }
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            alpha.copy_(tensor(values).to(alpha.dtype).to(alpha.device));
+        }
+        architectureOptimizer!.Load(reader);
+    }
+
+    /// <inheritdoc/>
+    public Architecture Export() => Mutator.Export();
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        architectureOptimizer?.Dispose();
+        mutator?.Dispose();
+        weightHalf?.Dispose();
+        architectureHalf?.Dispose();
+    }
+
+    private (OneShotContext ctx, DartsMutator darts, BatchStream weights, BatchStream architecture) Attached =>
+        context is null ? throw new InvalidOperationException("The DARTS strategy is not attached to a trainer yet.")
+            : (context, mutator!, weightBatches!, architectureBatches!);
+
+    private double ArchitectureStep(OneShotContext ctx, DartsMutator darts, TensorBatch train, TensorBatch valid)
+    {
+        architectureOptimizer!.ZeroGrad();
+        double loss;
+        if (secondOrder is not null)
+        {
+            loss = secondOrder.ComputeGradient(train, valid, ctx.LearningRate);
+        }
+        else
+        {
+            darts.ArchitectureGradients = true;
+            darts.Reset();
+            var validLoss = ctx.Loss(ctx.Model.call(valid.Features), valid.Labels);
+            // Only the alphas' gradients: the weights' would be computed and thrown away by a plain backward.
+            var gradients = autograd.grad([validLoss], [.. darts.ArchitectureParameters]);
+            for (int i = 0; i < gradients.Count; i++)
+            {
+                SecondOrderArchitectureStep.SetGradient(darts.ArchitectureParameters[i], gradients[i]);
+            }
+            loss = validLoss.ToDouble();
+        }
+        architectureOptimizer.Step();
+        return loss;
+    }
+}

@@ -1,0 +1,130 @@
+using Microsoft.ML.Nas.Data;
+using Microsoft.ML.Nas.Spaces;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Strategies;
+
+/// <summary>
+/// What <see cref="OneShotTrainer"/> offers its strategy: the model, device, data, the weights' optimizer, loss and
+/// metric, seeded resumable batch streams, gradient clipping, evaluation and logging.
+/// </summary>
+public sealed class OneShotContext
+{
+    private readonly Dictionary<string, BatchStream> streams = new(StringComparer.Ordinal);
+    private readonly Func<Tensor, Tensor, Tensor> loss;
+    private readonly Func<Tensor, Tensor, double> metric;
+
+    internal OneShotContext(nn.Module<Tensor, Tensor> model, Device device, OneShotTrainerOptions options, TensorDataset trainData,
+        TensorDataset? validData, SgdWithMomentum weightOptimizer)
+    {
+        Model = model;
+        Device = device;
+        Options = options;
+        TrainData = trainData;
+        ValidData = validData;
+        WeightOptimizer = weightOptimizer;
+        loss = options.Loss ?? ((logits, labels) => nn.functional.cross_entropy(logits, labels));
+        metric = options.Metric ?? Metrics.Accuracy;
+    }
+
+    /// <summary>The network being searched (the supernet).</summary>
+    public nn.Module<Tensor, Tensor> Model { get; }
+
+    /// <summary>Where the model and data live.</summary>
+    public Device Device { get; }
+
+    /// <summary>The loop's settings.</summary>
+    public OneShotTrainerOptions Options { get; }
+
+    /// <summary>Training data on <see cref="Device"/> (what remains after a validation split).</summary>
+    public TensorDataset TrainData { get; }
+
+    /// <summary>Validation data on <see cref="Device"/>, when any.</summary>
+    public TensorDataset? ValidData { get; }
+
+    /// <summary>SGD over the model's parameters; the loop sets its learning rate each epoch (cosine schedule).</summary>
+    public SgdWithMomentum WeightOptimizer { get; }
+
+    /// <summary>The current epoch, from 0.</summary>
+    public int Epoch { get; internal set; }
+
+    /// <summary>The weights' learning rate of the current epoch.</summary>
+    public double LearningRate => WeightOptimizer.LearningRate;
+
+    /// <summary>The streams created so far, by name (their positions go into checkpoints).</summary>
+    public IReadOnlyDictionary<string, BatchStream> Streams => streams;
+
+    /// <summary>
+    /// Creates a resumable stream of shuffled batches over <paramref name="data"/>; its shuffles are seeded by the
+    /// options' seed and <paramref name="name"/>, and its position is saved in checkpoints under that name.
+    /// </summary>
+    /// <exception cref="ArgumentException">A stream of that name exists already.</exception>
+    public BatchStream CreateStream(string name, TensorDataset data, int? batchSize = null, bool shuffle = true, bool dropLast = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(data);
+        if (streams.ContainsKey(name))
+        {
+            throw new ArgumentException($"A batch stream named '{name}' exists already.", nameof(name));
+        }
+        int size = batchSize ?? Options.BatchSize;
+        var sampler = new BatchSampler(data.Count, (int)Math.Min(size, data.Count), shuffle, dropLast, Options.Seed ^ StableHash(name));
+        var stream = new BatchStream(name, data, sampler);
+        streams.Add(name, stream);
+        return stream;
+    }
+
+    /// <summary>The loss of <paramref name="logits"/> against <paramref name="labels"/> (cross-entropy unless set).</summary>
+    public Tensor Loss(Tensor logits, Tensor labels) => loss(logits, labels);
+
+    /// <summary>The metric of <paramref name="logits"/> against <paramref name="labels"/> (top-1 accuracy unless set).</summary>
+    public double Metric(Tensor logits, Tensor labels) => metric(logits, labels);
+
+    /// <summary>
+    /// Forward and loss of a training batch; when the model has an auxiliary head and <paramref name="auxiliaryWeight"/>
+    /// is above 0, adds that weight times the auxiliary loss. Returns the loss and the main logits.
+    /// </summary>
+    public (Tensor Loss, Tensor Logits) ForwardLoss(TensorBatch batch, double auxiliaryWeight = 0) =>
+        ForwardLoss(Model, batch, auxiliaryWeight, loss);
+
+    /// <summary>Clips the gradient norm of the model's weights to the options' <see cref="OneShotTrainerOptions.GradientClip"/>.</summary>
+    public void ClipWeightGradients()
+    {
+        if (Options.GradientClip > 0)
+        {
+            nn.utils.clip_grad_norm_(WeightOptimizer.Parameters, Options.GradientClip);
+        }
+    }
+
+    /// <summary>Mean loss and metric of the model over <paramref name="data"/>, in evaluation mode without gradients.</summary>
+    public EvaluationResult Evaluate(TensorDataset data, int? batchSize = null) =>
+        Evaluation.Run(Model, data, batchSize ?? Options.BatchSize, loss, metric, Options.CancellationToken);
+
+    /// <summary>Writes a line to the options' log.</summary>
+    public void Log(string message) => Options.Log?.Invoke(message);
+
+    internal static (Tensor Loss, Tensor Logits) ForwardLoss(nn.Module<Tensor, Tensor> model, TensorBatch batch, double auxiliaryWeight, Func<Tensor, Tensor, Tensor> loss)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (auxiliaryWeight > 0 && model is IAuxiliaryHeadModel { HasAuxiliaryHead: true } auxiliary)
+        {
+            var (logits, aux) = auxiliary.ForwardWithAuxiliary(batch.Features);
+            var main = loss(logits, batch.Labels);
+            return (aux is null ? main : main + auxiliaryWeight * loss(aux, batch.Labels), logits);
+        }
+        var output = model.call(batch.Features);
+        return (loss(output, batch.Labels), output);
+    }
+
+    // FNV-1a: string.GetHashCode differs between processes, and a resumed run must shuffle as the first did.
+    private static long StableHash(string text)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (char c in text)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+        return (long)(hash & 0x7FFF_FFFF_FFFF_FFFF);
+    }
+}

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using Microsoft.ML.Nas.Architectures;
+using Microsoft.ML.Nas.Data;
+using Microsoft.ML.Nas.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Strategies;
+
+/// <summary>
+/// The loop every one-shot strategy shares: data on a device, seeded batches, epochs, SGD on the weights with a cosine
+/// schedule and gradient clipping, logs every N steps, progress, a per-epoch history, a checkpoint after every epoch,
+/// <see cref="Resume"/>, cancellation between steps and <see cref="Export(string)"/>. The algorithm is the
+/// <see cref="IOneShotStrategy"/> plugged in.
+/// </summary>
+public sealed class OneShotTrainer : IDisposable
+{
+    private readonly List<EpochRecord> history = [];
+    private readonly List<TensorDataset> owned = [];
+    private readonly OneShotContext context;
+    private bool disposed;
+
+    /// <summary>Moves <paramref name="model"/> and the data to the options' device and attaches <paramref name="strategy"/>.</summary>
+    /// <exception cref="ArgumentException">An option is missing or out of range (the message names it).</exception>
+    public OneShotTrainer(nn.Module<Tensor, Tensor> model, IOneShotStrategy strategy, OneShotTrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(strategy);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        TorchRuntime.EnsureAvailable();
+        TorchRuntime.ConfigureThreads(options.Threads);
+        Options = options;
+        Strategy = strategy;
+        Device = DeviceSelection.Resolve(options.Device);
+        random.manual_seed(options.Seed);
+        model.to(Device);
+        var (train, valid) = PlaceData(options);
+        var optimizer = new SgdWithMomentum(model.parameters(), options.LearningRate, options.Momentum, options.WeightDecay);
+        context = new OneShotContext(model, Device, options, train, valid, optimizer);
+        strategy.Attach(context);
+    }
+
+    /// <summary>The settings.</summary>
+    public OneShotTrainerOptions Options { get; }
+
+    /// <summary>The algorithm plugged in.</summary>
+    public IOneShotStrategy Strategy { get; }
+
+    /// <summary>The device the model and data live on.</summary>
+    public Device Device { get; }
+
+    /// <summary>The model being searched.</summary>
+    public nn.Module<Tensor, Tensor> Model => context.Model;
+
+    /// <summary>What the strategy sees (data, streams, optimizer).</summary>
+    public OneShotContext Context => context;
+
+    /// <summary>One record per finished epoch.</summary>
+    public IReadOnlyList<EpochRecord> History => history;
+
+    /// <summary>Number of epochs finished (where <see cref="Train"/> continues).</summary>
+    public int CompletedEpochs => history.Count;
+
+    /// <summary>The learning rate of <paramref name="epoch"/>: cosine from the initial to the minimum rate over the epochs.</summary>
+    public double LearningRateAt(int epoch) => Options.MinLearningRate
+        + (Options.LearningRate - Options.MinLearningRate) * (1 + Math.Cos(Math.PI * epoch / Options.Epochs)) / 2;
+
+    /// <summary>Runs the epochs not yet finished and returns the whole history.</summary>
+    /// <exception cref="OperationCanceledException">The options' token was cancelled (checked between steps).</exception>
+    public IReadOnlyList<EpochRecord> Train()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        for (int epoch = CompletedEpochs; epoch < Options.Epochs; epoch++)
+        {
+            RunEpoch(epoch);
+        }
+        return history;
+    }
+
+    /// <summary>The architecture the strategy decides on now.</summary>
+    public Architecture Export() => Strategy.Export();
+
+    /// <summary>Writes the architecture the strategy decides on now to <paramref name="path"/> (NNI's JSON) and returns it.</summary>
+    public Architecture Export(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var architecture = Strategy.Export();
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+        architecture.Save(path);
+        return architecture;
+    }
+
+    /// <summary>Writes everything a resume needs to <paramref name="directory"/> (created if missing).</summary>
+    public void SaveCheckpoint(string directory) => OneShotCheckpoint.Save(directory, context, Strategy, history);
+
+    /// <summary>
+    /// Restores a checkpoint written by a trainer with the same model, strategy and options; <see cref="Train"/> then
+    /// continues with the next epoch, as an uninterrupted run would.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The folder holds no checkpoint.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint does not fit this model or strategy.</exception>
+    public void Resume(string directory)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var restored = OneShotCheckpoint.Load(directory, context, Strategy);
+        history.Clear();
+        history.AddRange(restored);
+        Options.Log?.Invoke($"Resumed from '{directory}' after epoch {history.Count}.");
+    }
+
+    /// <summary>Mean loss and metric of the model over <paramref name="data"/> (evaluation mode, no gradients).</summary>
+    public EvaluationResult Evaluate(TensorDataset data) => context.Evaluate(data);
+
+    /// <summary>Disposes the strategy, the optimizer, the streams and the data copies this trainer made.</summary>
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+        disposed = true;
+        Strategy.Dispose();
+        context.WeightOptimizer.Dispose();
+        foreach (var stream in context.Streams.Values)
+        {
+            stream.Dispose();
+        }
+        foreach (var data in owned)
+        {
+            data.Dispose();
+        }
+    }
+
+    private void RunEpoch(int epoch)
+    {
+        var clock = Stopwatch.StartNew();
+        context.Epoch = epoch;
+        context.WeightOptimizer.LearningRate = LearningRateAt(epoch);
+        Model.train();
+        Strategy.OnEpochStart(epoch);
+        var means = new EpochMeans();
+        foreach (var phase in Strategy.PlanEpoch(epoch))
+        {
+            for (int step = 0; step < phase.Steps; step++)
+            {
+                Options.CancellationToken.ThrowIfCancellationRequested();
+                StepResult result;
+                using (NewDisposeScope())
+                {
+                    result = Strategy.Step(phase, step);
+                }
+                means.Add(result);
+                if (Options.LogFrequency > 0 && ((step + 1) % Options.LogFrequency == 0 || step + 1 == phase.Steps))
+                {
+                    Options.Log?.Invoke($"Epoch [{epoch + 1}/{Options.Epochs}] {phase.Name} step [{step + 1}/{phase.Steps}] {means.Describe()}");
+                }
+                Options.Progress?.Report(new OneShotProgress(epoch, Options.Epochs, phase.Name, step + 1, phase.Steps, means.Loss, means.Metric));
+            }
+        }
+        var validation = Strategy.Validate(epoch);
+        var record = new EpochRecord
+        {
+            Epoch = epoch,
+            LearningRate = context.LearningRate,
+            TrainLoss = means.Loss,
+            TrainMetric = means.Metric,
+            ValidLoss = validation?.Loss,
+            ValidMetric = validation?.Metric,
+            Values = means.Values(),
+            ArchitectureWeights = Strategy.ArchitectureWeights(),
+            Elapsed = clock.Elapsed,
+        };
+        history.Add(record);
+        if (Options.CheckpointDirectory is { } directory)
+        {
+            SaveCheckpoint(directory);
+        }
+        Options.Log?.Invoke($"Epoch [{epoch + 1}/{Options.Epochs}] done in {record.Elapsed.TotalSeconds:F1} s: {means.Describe()}" +
+            (validation is null ? "" : $" valid loss {validation.Loss:F4} metric {validation.Metric:F4}"));
+        Options.Progress?.Report(new OneShotProgress(epoch, Options.Epochs, "epoch", 1, 1, means.Loss, means.Metric, record));
+    }
+
+    private (TensorDataset Train, TensorDataset? Valid) PlaceData(OneShotTrainerOptions options)
+    {
+        var train = OnDevice(options.TrainData!);
+        var valid = options.ValidData is null ? null : OnDevice(options.ValidData);
+        if (valid is null && options.ValidationFraction > 0)
+        {
+            var (rest, heldOut) = train.Split(1 - options.ValidationFraction, options.Seed);
+            owned.Add(rest);
+            owned.Add(heldOut);
+            return (rest, heldOut);
+        }
+        return (train, valid);
+    }
+
+    private TensorDataset OnDevice(TensorDataset data)
+    {
+        if (data.Device.type == Device.type && data.Device.index == Device.index)
+        {
+            return data;
+        }
+        var copy = new TensorDataset(data.Features, data.Labels, Device, data.ClassCount);
+        owned.Add(copy);
+        return copy;
+    }
+}
