@@ -66,7 +66,8 @@ public abstract class Mutator : IDisposable
     {
         var decision = SearchSpace[key];
         MaskedSelection.Read(mask, decision.CandidateCount, decision.Kind.ToString(), key);
-        var copy = mask.detach().clone().DetachFromDisposeScope();
+        using var detached = mask.detach();
+        var copy = detached.clone().DetachFromDisposeScope();
         if (decisions.Remove(key, out var old))
         {
             old.Dispose();

@@ -1,0 +1,272 @@
+using Microsoft.ML.Nas.Architectures;
+using Microsoft.ML.Nas.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Strategies.Enas;
+
+/// <summary>
+/// ENAS plugged into <see cref="OneShotTrainer"/>. The training data is split into a child part and, at its end, a
+/// reward part (<see cref="EnasTrainerOptions.RewardFraction"/>). Each epoch runs a "child" phase (per step: sample an
+/// architecture without gradients, one SGD step of the shared weights, with the auxiliary loss when the model has an
+/// auxiliary head) and a "controller" phase (per step: <see cref="EnasTrainerOptions.ControllerAggregate"/> sampled
+/// architectures, each rewarded on a reward batch in evaluation mode, folded into one REINFORCE step).
+/// </summary>
+public sealed class EnasStrategy : IOneShotStrategy
+{
+    private const string ChildPhase = "child";
+    private const string ControllerPhase = "controller";
+    private const int StateVersion = 1;
+
+    private readonly EnasTrainerOptions options;
+    private readonly List<EnasExportCandidate> exportCandidates = [];
+    private OneShotContext? context;
+    private EnasMutator? mutator;
+    private EnasReinforce? reinforce;
+    private TensorDataset? childData;
+    private TensorDataset? rewardData;
+    private BatchStream? childBatches;
+    private BatchStream? rewardBatches;
+
+    /// <summary>Creates the strategy; it binds to the model when the loop attaches it.</summary>
+    public EnasStrategy(EnasTrainerOptions options)
+    {
+        this.options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    /// <inheritdoc/>
+    public string Name => "ENAS";
+
+    /// <summary>The mutator holding the controller (after attachment).</summary>
+    public EnasMutator Mutator => mutator ?? throw NotAttached();
+
+    /// <summary>The controller's REINFORCE update: its optimizer and baseline (after attachment).</summary>
+    public EnasReinforce Reinforce => reinforce ?? throw NotAttached();
+
+    /// <summary>The architectures the last <see cref="Export"/> sampled, with their validation rewards; the exported one is marked.</summary>
+    public IReadOnlyList<EnasExportCandidate> ExportCandidates => exportCandidates;
+
+    /// <summary>The data the controller is rewarded on (the end of the training data).</summary>
+    public TensorDataset RewardData => rewardData ?? throw NotAttached();
+
+    /// <inheritdoc/>
+    public void Attach(OneShotContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        this.context = context;
+        var controllerOptions = options.Controller.Clone();
+        controllerOptions.Seed = unchecked((int)(context.Options.Seed * 1_000_003) ^ options.Controller.Seed);
+        mutator = new EnasMutator(context.Model, controllerOptions);
+        mutator.Controller.to(context.Device);
+        reinforce = new EnasReinforce(mutator, options.ControllerLearningRate, options.EntropyWeight, options.SkipWeight,
+            options.BaselineDecay, options.ControllerAggregate, options.ControllerGradientClip);
+        long count = context.TrainData.Count;
+        long rewardCount = (long)Math.Floor(count * options.RewardFraction);
+        (childData, rewardData) = context.TrainData.Split((double)(count - rewardCount) / count);
+        childBatches = context.CreateStream("enas-child", childData);
+        rewardBatches = context.CreateStream("enas-reward", rewardData);
+    }
+
+    /// <inheritdoc/>
+    public void OnEpochStart(int epoch)
+    {
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<OneShotPhase> PlanEpoch(int epoch) =>
+        [new OneShotPhase(ChildPhase, options.ChildSteps), new OneShotPhase(ControllerPhase, options.ControllerSteps)];
+
+    /// <inheritdoc/>
+    public StepResult Step(OneShotPhase phase, int step)
+    {
+        ArgumentNullException.ThrowIfNull(phase);
+        return phase.Name switch
+        {
+            ChildPhase => ChildStep(),
+            ControllerPhase => ControllerStep(),
+            _ => throw new ArgumentException($"ENAS has the phases '{ChildPhase}' and '{ControllerPhase}', not '{phase.Name}'.", nameof(phase)),
+        };
+    }
+
+    /// <summary>Validation after an epoch: one sampled architecture evaluated on the validation data, when there is any.</summary>
+    public EvaluationResult? Validate(int epoch)
+    {
+        var ctx = context ?? throw NotAttached();
+        if (ctx.ValidData is not { } data)
+        {
+            return null;
+        }
+        using (no_grad())
+        {
+            Mutator.Reset();
+        }
+        return ctx.Evaluate(data);
+    }
+
+    /// <summary>ENAS keeps no per-key architecture weights: the controller's choices depend on each other.</summary>
+    public IReadOnlyDictionary<string, float[]> ArchitectureWeights() => new Dictionary<string, float[]>();
+
+    /// <inheritdoc/>
+    public void SaveState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(StateVersion);
+        ControllerState.Write(writer, Mutator.Controller);
+        Reinforce.Optimizer.Save(writer);
+        writer.Write(Reinforce.Baseline);
+        writer.Write(Reinforce.PendingSamples);
+        writer.Write(Mutator.SamplerState);
+    }
+
+    /// <inheritdoc/>
+    public void LoadState(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        int version = reader.ReadInt32();
+        if (version != StateVersion)
+        {
+            throw new InvalidDataException($"The checkpoint's ENAS state is version {version}; this build reads version {StateVersion}.");
+        }
+        ControllerState.Read(reader, Mutator.Controller);
+        Reinforce.Optimizer.Load(reader);
+        Reinforce.Baseline = reader.ReadDouble();
+        Reinforce.PendingSamples = reader.ReadInt32();
+        Mutator.SamplerState = reader.ReadUInt64();
+    }
+
+    /// <summary>
+    /// The architecture to export: by default the best of <see cref="EnasTrainerOptions.ExportSamples"/> samples scored
+    /// on the validation data (the reward data when there is none) with the shared weights; with
+    /// <see cref="EnasExportMode.SingleSample"/>, one draw. The draws do not advance the sampling stream, so exporting
+    /// twice gives the same architecture and a search continued after an export is unchanged by it.
+    /// </summary>
+    public Architecture Export()
+    {
+        var ctx = context ?? throw NotAttached();
+        var enas = Mutator;
+        ulong position = enas.SamplerState;
+        exportCandidates.Clear();
+        try
+        {
+            if (options.ExportMode == EnasExportMode.SingleSample)
+            {
+                using (no_grad())
+                {
+                    enas.Reset();
+                }
+                var architecture = enas.Export();
+                exportCandidates.Add(new EnasExportCandidate(architecture, double.NaN, double.NaN, Exported: true));
+                return architecture;
+            }
+            return ExportBest(ctx, enas);
+        }
+        finally
+        {
+            enas.SamplerState = position;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        reinforce?.Dispose();
+        mutator?.Dispose();
+        childData?.Dispose();
+        rewardData?.Dispose();
+    }
+
+    private Architecture ExportBest(OneShotContext ctx, EnasMutator enas)
+    {
+        var data = ctx.ValidData ?? RewardData;
+        var reward = options.Reward ?? ctx.Metric;
+        var scored = new List<(Architecture Architecture, EvaluationResult Result)>();
+        for (int i = 0; i < options.ExportSamples; i++)
+        {
+            using (no_grad())
+            {
+                enas.Reset();
+            }
+            var result = Evaluation.Run(ctx.Model, data, ctx.Options.BatchSize, ctx.Loss, reward, ctx.Options.CancellationToken);
+            scored.Add((enas.Export(), result));
+        }
+        // The first of equally good samples wins, so the choice does not depend on sort stability.
+        int best = 0;
+        for (int i = 1; i < scored.Count; i++)
+        {
+            if (scored[i].Result.Metric > scored[best].Result.Metric)
+            {
+                best = i;
+            }
+        }
+        for (int i = 0; i < scored.Count; i++)
+        {
+            exportCandidates.Add(new EnasExportCandidate(scored[i].Architecture, scored[i].Result.Metric, scored[i].Result.Loss, i == best));
+            ctx.Log($"ENAS export: sample {i + 1}/{scored.Count} reward {scored[i].Result.Metric:F4} loss {scored[i].Result.Loss:F4}{(i == best ? " (exported)" : "")}");
+        }
+        enas.SetDecisions(scored[best].Architecture);
+        return scored[best].Architecture;
+    }
+
+    private StepResult ChildStep()
+    {
+        var (ctx, enas) = Attached();
+        using (no_grad())
+        {
+            enas.Reset();
+        }
+        var batch = childBatches!.Next();
+        ctx.WeightOptimizer.ZeroGrad();
+        var (loss, logits) = ctx.ForwardLoss(batch, options.AuxiliaryWeight);
+        loss.backward();
+        ctx.ClipWeightGradients();
+        ctx.WeightOptimizer.Step();
+        return new StepResult(loss.item<float>(), ctx.Metric(logits, batch.Labels));
+    }
+
+    private StepResult ControllerStep()
+    {
+        var (ctx, enas) = Attached();
+        var reward = options.Reward ?? ctx.Metric;
+        bool wasTraining = ctx.Model.training;
+        ctx.Model.eval();
+        double rewardSum = 0, entropySum = 0, skipSum = 0, lossSum = 0;
+        ControllerUpdate? last = null;
+        try
+        {
+            for (int i = 0; i < options.ControllerAggregate; i++)
+            {
+                using var scope = NewDisposeScope();
+                enas.Reset();
+                var batch = rewardBatches!.Next();
+                double value;
+                using (no_grad())
+                {
+                    value = reward(ctx.Model.call(batch.Features), batch.Labels);
+                }
+                last = Reinforce.Observe(value);
+                rewardSum += last.Reward;
+                entropySum += last.Entropy;
+                skipSum += last.SkipPenalty;
+                lossSum += last.Loss;
+            }
+        }
+        finally
+        {
+            ctx.Model.train(wasTraining);
+        }
+        int n = options.ControllerAggregate;
+        return new StepResult(Values: new Dictionary<string, double>
+        {
+            ["reward"] = rewardSum / n,
+            ["baseline"] = last!.Baseline,
+            ["entropy"] = entropySum / n,
+            ["skip_penalty"] = skipSum / n,
+            ["controller_loss"] = lossSum / n,
+        });
+    }
+
+    private (OneShotContext Context, EnasMutator Mutator) Attached() =>
+        context is null || mutator is null ? throw NotAttached() : (context, mutator);
+
+    private static InvalidOperationException NotAttached() => new("The ENAS strategy is not attached to a trainer yet.");
+}
