@@ -12,6 +12,48 @@ public sealed class NasCatalog
 
     internal IHostEnvironment Environment { get; }
 
+    /// <summary>Searches with ENAS (a controller samples architectures of a shared supernet) and trains the best found.</summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    public NasEstimator Enas(EnasOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        NasOptionsChecks.Positive(options.Epochs, nameof(options.Epochs));
+        NasOptionsChecks.Positive(options.BatchSize, nameof(options.BatchSize));
+        NasOptionsChecks.Positive(options.ChildSteps, nameof(options.ChildSteps));
+        NasOptionsChecks.Positive(options.ControllerSteps, nameof(options.ControllerSteps));
+        NasOptionsChecks.Positive(options.ControllerAggregate, nameof(options.ControllerAggregate));
+        NasOptionsChecks.Positive(options.ExportSamples, nameof(options.ExportSamples));
+        return new NasEstimator(Environment, options, OneShotSearch.Enas(options));
+    }
+
+    /// <summary>ENAS with default options on the named columns.</summary>
+    public NasEstimator Enas(string labelColumnName = "Label", string featureColumnName = "Features", string scoreColumnName = "Score",
+        string predictedLabelColumnName = "PredictedLabel") =>
+        Enas(new EnasOptions
+        {
+            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ScoreColumnName = scoreColumnName,
+            PredictedLabelColumnName = predictedLabelColumnName,
+        });
+
+    /// <summary>Searches with DARTS (softmax-relaxed choices learned by gradient) and trains the architecture found.</summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    public NasEstimator Darts(DartsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        NasOptionsChecks.Positive(options.Epochs, nameof(options.Epochs));
+        NasOptionsChecks.Positive(options.BatchSize, nameof(options.BatchSize));
+        return new NasEstimator(Environment, options, OneShotSearch.Darts(options));
+    }
+
+    /// <summary>DARTS with default options on the named columns.</summary>
+    public NasEstimator Darts(string labelColumnName = "Label", string featureColumnName = "Features", string scoreColumnName = "Score",
+        string predictedLabelColumnName = "PredictedLabel") =>
+        Darts(new DartsOptions
+        {
+            LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ScoreColumnName = scoreColumnName,
+            PredictedLabelColumnName = predictedLabelColumnName,
+        });
+
     /// <summary>
     /// Trains a given architecture of a space without searching (e.g. one exported by an earlier search), and serves it
     /// like a searched one.

@@ -59,39 +59,24 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
         channel.Info($"Read {trainData.Count} training rows ({train.SkippedRows} without a label skipped)" +
             (validationData is null ? "." : $" and {validationData.Count} validation rows."));
 
-        var history = new List<NasEpochRecord>();
-        void EpochCompleted(NasEpochRecord record)
-        {
-            history.Add(record);
-            channel.Info($"{record.Phase} epoch {record.Epoch + 1}: " +
-                string.Join(", ", record.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}"))));
-        }
-        torch.random.manual_seed(seed);
-        var searchClock = Stopwatch.StartNew();
-        var (architecture, searchRecords) = search.Search(new NasRun
+        void EpochCompleted(NasEpochRecord record) => channel.Info($"{record.Phase} epoch {record.Epoch + 1}: " +
+            string.Join(", ", record.Metrics.Where(m => !m.Key.StartsWith("weight.", StringComparison.Ordinal))
+                .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}"))));
+        var run = new NasRun
         {
             Spec = spec, Context = context, Train = trainData, Validation = validationData, Device = device, Seed = seed,
             Log = channel.Info, CancellationCheck = check, ReportProgress = progress.Report, EpochCompleted = EpochCompleted,
-        });
-        foreach (var record in searchRecords.Where(r => !history.Contains(r)))
-        {
-            history.Add(record);
-        }
+        };
+        torch.random.manual_seed(seed);
+        var searchClock = Stopwatch.StartNew();
+        var (architecture, searchHistory) = search.Search(run);
         channel.Info($"Search took {searchClock.Elapsed.TotalSeconds:F1} s; architecture: {architecture.ToJson()}");
 
-        torch.random.manual_seed(seed);
-        var model = NasNetworkBuilder.BuildFixed(spec, context, architecture);
+        var model = Strategies.FixedArchitectureTrainer.BuildFixed(spec, context, architecture, seed);
+        IReadOnlyList<NasEpochRecord> finalHistory;
         try
         {
-            model.to(device);
-            var training = new FixedNetworkTraining
-            {
-                Epochs = options.FinalEpochs, BatchSize = options.FinalBatchSize, LearningRate = options.FinalLearningRate,
-                WeightDecay = options.FinalWeightDecay, Seed = seed, CancellationCheck = check,
-                EpochCompleted = record => EpochCompleted(validationData is null ? record : WithValidation(record, model, validationData)),
-                BatchCompleted = (epoch, batch, batches) => progress.Report(new NasProgress(NasSearchHistory.FinalPhase, epoch, options.FinalEpochs, batch, batches)),
-            };
-            training.Train(model, trainData);
+            finalHistory = FinalTraining.Run(model, architecture, options, run);
         }
         catch
         {
@@ -102,7 +87,7 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
         var payload = new NasModelPayload
         {
             Spec = spec, Architecture = architecture, Context = context, Columns = columns, LabelValues = labelValues,
-            History = new NasSearchHistory(history), Model = model,
+            History = new NasSearchHistory([.. searchHistory, .. finalHistory]), Model = model,
         };
         return new NasTransformer(host, payload, device);
     }
@@ -111,10 +96,4 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type; the message names it.</exception>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
         NasOutputShape.Build(inputSchema, new NasColumns(options.FeatureColumnName, options.LabelColumnName, options.ScoreColumnName, options.PredictedLabelColumnName));
-
-    private static NasEpochRecord WithValidation(NasEpochRecord record, torch.nn.Module<torch.Tensor, torch.Tensor> model, Data.TensorDataset validation)
-    {
-        var metrics = new Dictionary<string, double>(record.Metrics) { ["validationAccuracy"] = NasAccuracy.Of(model, validation) };
-        return record with { Metrics = metrics };
-    }
 }

@@ -45,6 +45,12 @@ public abstract class NasOptions
     /// <summary>SGD weight decay of the final training.</summary>
     public double FinalWeightDecay { get; set; } = 3e-4;
 
+    /// <summary>Side of the cutout square applied to image batches in the final training; 0 (default) turns it off.</summary>
+    public int FinalCutout { get; set; }
+
+    /// <summary>Final drop-path probability of the final training (for spaces with drop-path); 0 (default) turns it off.</summary>
+    public double FinalDropPath { get; set; }
+
     /// <summary>
     /// <c>auto</c> (default): the GPU that <c>MLContext.GpuDeviceId</c> names, else CUDA when available, else the CPU;
     /// or <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>.

@@ -15,9 +15,11 @@ internal static class NasOptionsChecks
             throw new ArgumentException($"ScoreColumnName and PredictedLabelColumnName are both '{options.ScoreColumnName}'; they must differ.", nameof(options));
         }
         Positive(options.FinalBatchSize, nameof(options.FinalBatchSize));
-        if (options.FinalEpochs < 0)
+        Positive(options.FinalEpochs, nameof(options.FinalEpochs));
+        if (options.FinalCutout < 0 || !(options.FinalDropPath is >= 0 and < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.FinalEpochs, $"{nameof(options.FinalEpochs)} must be 0 or more.");
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"{nameof(options.FinalCutout)} must be 0 or more and {nameof(options.FinalDropPath)} in [0, 1); got {options.FinalCutout} and {options.FinalDropPath}.");
         }
         if (!(options.FinalLearningRate > 0))
         {
