@@ -50,7 +50,11 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
         var total = Stopwatch.StartNew();
         channel.Info($"NAS {search.Name}: space {spec}, samples [{string.Join(", ", context.SampleShape)}], {classes} classes, device {device}, seed {seed}.");
 
-        Action check = () => MLNetInternals.ThrowIfCanceled(host);
+        Action check = () =>
+        {
+            options.CancellationToken.ThrowIfCancellationRequested();
+            MLNetInternals.ThrowIfCanceled(host);
+        };
         var train = NasDataReader.Read(input, columns, context.SampleShape, classes, device, check);
         using var trainData = train.Data;
         var validation = options.ValidationData is null ? null

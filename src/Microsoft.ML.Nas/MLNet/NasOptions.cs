@@ -63,6 +63,12 @@ public abstract class NasOptions
     /// <summary>The seed of weights, shuffles and sampling; null takes the MLContext's seed (or 0).</summary>
     public int? Seed { get; set; }
 
+    /// <summary>
+    /// Stops Fit between batches (with <see cref="OperationCanceledException"/>), as ML.NET's own cancellation
+    /// (<c>MLContext</c>'s execution flag) does.
+    /// </summary>
+    public CancellationToken CancellationToken { get; set; }
+
     /// <summary>Optional progress reports for applications (epochs and batches of each phase).</summary>
     public IProgress<NasProgress>? Progress { get; set; }
 }

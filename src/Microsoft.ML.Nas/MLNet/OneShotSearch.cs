@@ -69,6 +69,7 @@ internal sealed class OneShotSearch : IArchitectureSearch
         trainer.Threads = options.Threads;
         trainer.Log = run.Log;
         trainer.Progress = new OneShotBridge(run, phase);
+        trainer.CancellationToken = options.CancellationToken;
         return trainer;
     }
 }
