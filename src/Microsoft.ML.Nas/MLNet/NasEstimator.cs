@@ -48,7 +48,7 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
         using var progressChannel = host.StartProgressChannel($"NAS {search.Name}");
         var progress = new NasProgressReporter(progressChannel, options.Progress);
         var total = Stopwatch.StartNew();
-        channel.Info($"NAS {search.Name}: space {spec}, samples [{string.Join(", ", context.SampleShape)}], {classes} classes, device {device}, seed {seed}.");
+        channel.Info(MessageSensitivity.None, $"NAS {search.Name}: space {spec}, samples [{string.Join(", ", context.SampleShape)}], {classes} classes, device {device}, seed {seed}.");
 
         Action check = () =>
         {
@@ -60,21 +60,21 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
         var validation = options.ValidationData is null ? null
             : NasDataReader.Read(options.ValidationData, columns, context.SampleShape, classes, device, check);
         using var validationData = validation?.Data;
-        channel.Info($"Read {trainData.Count} training rows ({train.SkippedRows} without a label skipped)" +
+        channel.Info(MessageSensitivity.None, $"Read {trainData.Count} training rows ({train.SkippedRows} without a label skipped)" +
             (validationData is null ? "." : $" and {validationData.Count} validation rows."));
 
-        void EpochCompleted(NasEpochRecord record) => channel.Info($"{record.Phase} epoch {record.Epoch + 1}: " +
+        void EpochCompleted(NasEpochRecord record) => channel.Info(MessageSensitivity.None, $"{record.Phase} epoch {record.Epoch + 1}: " +
             string.Join(", ", record.Metrics.Where(m => !m.Key.StartsWith("weight.", StringComparison.Ordinal))
                 .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}"))));
         var run = new NasRun
         {
             Spec = spec, Context = context, Train = trainData, Validation = validationData, Device = device, Seed = seed,
-            Log = channel.Info, CancellationCheck = check, ReportProgress = progress.Report, EpochCompleted = EpochCompleted,
+            Log = message => channel.Info(MessageSensitivity.None, message), CancellationCheck = check, ReportProgress = progress.Report, EpochCompleted = EpochCompleted,
         };
         torch.random.manual_seed(seed);
         var searchClock = Stopwatch.StartNew();
         var (architecture, searchHistory) = search.Search(run);
-        channel.Info($"Search took {searchClock.Elapsed.TotalSeconds:F1} s; architecture: {architecture.ToJson()}");
+        channel.Info(MessageSensitivity.None, $"Search took {searchClock.Elapsed.TotalSeconds:F1} s; architecture: {architecture.ToJson()}");
 
         var model = Strategies.FixedArchitectureTrainer.BuildFixed(spec, context, architecture, seed);
         IReadOnlyList<NasEpochRecord> finalHistory;
@@ -87,7 +87,7 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
             model.Dispose();
             throw;
         }
-        channel.Info($"NAS {search.Name} finished in {total.Elapsed.TotalSeconds:F1} s.");
+        channel.Info(MessageSensitivity.None, $"NAS {search.Name} finished in {total.Elapsed.TotalSeconds:F1} s.");
         var payload = new NasModelPayload
         {
             Spec = spec, Architecture = architecture, Context = context, Columns = columns, LabelValues = labelValues,

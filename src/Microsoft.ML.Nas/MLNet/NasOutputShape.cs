@@ -9,7 +9,7 @@ internal static class NasOutputShape
     public static SchemaShape Build(SchemaShape input, NasColumns columns)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (!input.TryFindColumn(columns.Features, out var features))
+        if (Find(input, columns.Features) is not { } features)
         {
             throw new ArgumentOutOfRangeException(nameof(input), $"Features column '{columns.Features}' was not found in the input schema.");
         }
@@ -18,7 +18,7 @@ internal static class NasOutputShape
             throw new ArgumentOutOfRangeException(nameof(input),
                 $"Features column '{columns.Features}' must be a known-size vector of Single; found a {features.Kind} of {features.ItemType}.");
         }
-        if (!input.TryFindColumn(columns.Label, out var label))
+        if (Find(input, columns.Label) is not { } label)
         {
             throw new ArgumentOutOfRangeException(nameof(input), $"Label column '{columns.Label}' was not found in the input schema.");
         }
@@ -27,22 +27,26 @@ internal static class NasOutputShape
             throw new ArgumentOutOfRangeException(nameof(input),
                 $"Label column '{columns.Label}' must be a key type (e.g. from MapValueToKey); found a {label.Kind} of {label.ItemType}.");
         }
-        bool hasKeyValues = label.Annotations.TryFindColumn(AnnotationKinds.KeyValues, out var keyValues);
+        var keyValues = Find(label.Annotations, AnnotationKinds.KeyValues);
         var text = TextDataViewType.Instance;
         var setId = MLNetInternals.OutputColumn(AnnotationKinds.ScoreColumnSetId, NumberDataViewType.UInt32, false, null, isKey: true);
         var kind = MLNetInternals.OutputColumn(AnnotationKinds.ScoreColumnKind, text, false, null);
         var valueKind = MLNetInternals.OutputColumn(AnnotationKinds.ScoreValueKind, text, false, null);
         var scoreAnnotations = new List<SchemaShape.Column> { kind, valueKind, setId };
         var predictedAnnotations = new List<SchemaShape.Column> { kind, valueKind, setId };
-        if (hasKeyValues)
+        if (keyValues is { ItemType: var keyValueType })
         {
             scoreAnnotations.Add(MLNetInternals.OutputColumn(AnnotationKinds.SlotNames, text, true, null));
-            scoreAnnotations.Add(MLNetInternals.OutputColumn(AnnotationKinds.TrainingLabelValues, keyValues.ItemType, true, null));
-            predictedAnnotations.Add(MLNetInternals.OutputColumn(AnnotationKinds.KeyValues, keyValues.ItemType, true, null));
+            scoreAnnotations.Add(MLNetInternals.OutputColumn(AnnotationKinds.TrainingLabelValues, keyValueType, true, null));
+            predictedAnnotations.Add(MLNetInternals.OutputColumn(AnnotationKinds.KeyValues, keyValueType, true, null));
         }
         var result = input.ToDictionary(c => c.Name);
         result[columns.Score] = MLNetInternals.OutputColumn(columns.Score, NumberDataViewType.Single, true, new SchemaShape(scoreAnnotations));
         result[columns.PredictedLabel] = MLNetInternals.OutputColumn(columns.PredictedLabel, NumberDataViewType.UInt32, false, new SchemaShape(predictedAnnotations), isKey: true);
         return new SchemaShape(result.Values);
     }
+
+    // The last column of that name: a later column hides an earlier one, as in a schema.
+    private static SchemaShape.Column? Find(SchemaShape shape, string name) =>
+        shape.Where(c => c.Name == name).Select(c => (SchemaShape.Column?)c).LastOrDefault();
 }

@@ -31,6 +31,8 @@ internal sealed class NasScorer : IDisposable
 
     public nn.Module<Tensor, Tensor> Model => model;
 
+    public bool IsDisposed => disposed;
+
     /// <summary>
     /// Scores <paramref name="rows"/> samples held row after row in <paramref name="features"/> and writes their
     /// probabilities, <see cref="ClassCount"/> per row, into <paramref name="probabilities"/>.

@@ -102,5 +102,9 @@ public sealed class NasTransformer : ITransformer, IDisposable
 
     internal void ThrowIfCanceled() => MLNetInternals.ThrowIfCanceled(host);
 
-    void ICanSaveModel.Save(ModelSaveContext ctx) => MLNetInternals.Save(ctx, payload);
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        ObjectDisposedException.ThrowIf(scorer.IsDisposed, this);
+        MLNetInternals.Save(ctx, payload);
+    }
 }
