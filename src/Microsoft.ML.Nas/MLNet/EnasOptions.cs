@@ -37,6 +37,12 @@ public sealed class EnasOptions : NasOptions
     /// <summary>Architectures sampled and scored for <see cref="EnasExportMode.BestOfSamples"/>.</summary>
     public int ExportSamples { get; set; } = 10;
 
-    /// <summary>The space searched for images when <see cref="NasOptions.SearchSpace"/> is null: small DARTS-style cells.</summary>
-    internal static SearchSpaceSpec DefaultImageSpace => SearchSpaces.DartsCells(channels: 8, layers: 3);
+    /// <summary>
+    /// The controller's settings; null picks NNI's for the space searched (<see cref="EnasMutatorOptions.ForMicroSpace"/>
+    /// for <c>enas-micro</c>, the defaults otherwise).
+    /// </summary>
+    public EnasMutatorOptions? Controller { get; set; }
+
+    /// <summary>The space searched for images when <see cref="NasOptions.SearchSpace"/> is null: a small ENAS macro space.</summary>
+    internal static SearchSpaceSpec DefaultImageSpace => SearchSpaces.EnasMacro(layers: 6, filters: 16);
 }

@@ -40,6 +40,8 @@ internal sealed class OneShotSearch : IArchitectureSearch
             Epochs = options.Epochs, BatchSize = options.BatchSize, LearningRate = options.LearningRate,
             ChildSteps = options.ChildSteps, ControllerSteps = options.ControllerSteps, ControllerAggregate = options.ControllerAggregate,
             ControllerLearningRate = options.ControllerLearningRate, ExportMode = options.ExportMode, ExportSamples = options.ExportSamples,
+            Controller = options.Controller
+                ?? (run.Spec.Kind == Spaces.Enas.EnasSpaceFactory.MicroKind ? EnasMutatorOptions.ForMicroSpace() : new EnasMutatorOptions()),
         }, options, run));
         return (trainer.Loop, trainer);
     });

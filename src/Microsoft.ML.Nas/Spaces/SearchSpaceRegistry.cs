@@ -19,6 +19,8 @@ public static class SearchSpaceRegistry
     private static readonly IReadOnlyDictionary<string, SearchSpaceFactory> BuiltIn = new Dictionary<string, SearchSpaceFactory>(StringComparer.Ordinal)
     {
         [Darts.DartsCellSpace.Kind] = Darts.DartsCellSpace.Build,
+        [Enas.EnasSpaceFactory.MacroKind] = Enas.EnasSpaceFactory.BuildMacro,
+        [Enas.EnasSpaceFactory.MicroKind] = Enas.EnasSpaceFactory.BuildMicro,
         [MlpSpace.Kind] = (spec, context) => new MlpSpace(spec, context),
     };
 

@@ -1,10 +1,22 @@
 using Microsoft.ML.Nas.Spaces.Darts;
+using Microsoft.ML.Nas.Spaces.Enas;
 
 namespace Microsoft.ML.Nas.Spaces;
 
-/// <summary>The built-in search spaces, as specs ready to search (input shape and classes come from the data).</summary>
+/// <summary>
+/// Specs of the built-in search spaces, ready to pass to a trainer or <see cref="SearchSpaceRegistry.Build"/>. Input
+/// channels, image size and classes come from the data (<see cref="SpaceContext"/>).
+/// </summary>
 public static class SearchSpaces
 {
+    internal const int EnasMacroLayers = 12;
+    internal const int EnasMacroFilters = 24;
+    internal const int EnasMicroLayers = 6;
+    internal const int EnasMicroNodes = 5;
+    internal const int EnasMicroChannels = 20;
+    internal const double EnasMicroDropout = 0.1;
+    internal const bool EnasMicroAuxiliary = true;
+
     /// <summary>
     /// DARTS cells (REFERENCE §4): <paramref name="layers"/> cells of <paramref name="nodes"/> nodes over the seven DARTS
     /// ops, reductions at layers/3 and 2·layers/3, a stem of <paramref name="stemMultiplier"/>·<paramref name="channels"/>.
@@ -13,6 +25,33 @@ public static class SearchSpaces
         new(DartsCellSpace.Kind, new Dictionary<string, object>
         {
             ["channels"] = channels, ["layers"] = layers, ["nodes"] = nodes, ["stemMultiplier"] = stemMultiplier, ["auxiliary"] = auxiliary,
+        });
+
+    /// <summary>
+    /// The ENAS macro space (<see cref="EnasMacroNetwork"/>): per layer a six-way op choice and a choice of skip
+    /// connections from earlier layers; NNI's defaults are 12 layers of 24 filters.
+    /// </summary>
+    /// <param name="layers">Number of layers.</param>
+    /// <param name="filters">Channels of every layer (even).</param>
+    /// <param name="dropout">Dropout rate before the classifier.</param>
+    public static SearchSpaceSpec EnasMacro(int layers = EnasMacroLayers, int filters = EnasMacroFilters, double dropout = 0) =>
+        new(EnasSpaceFactory.MacroKind, new Dictionary<string, object> { ["layers"] = layers, ["filters"] = filters, ["dropout"] = dropout });
+
+    /// <summary>
+    /// The ENAS micro space (<see cref="EnasMicroNetwork"/>): cells of nodes, each the sum of two branches that choose an
+    /// input and one of five ops; defaults are NNI's search settings (6 layers, 5 nodes, 20 channels, dropout 0.1,
+    /// auxiliary head). Search it with <see cref="Strategies.Enas.EnasMutatorOptions.ForMicroSpace"/>.
+    /// </summary>
+    /// <param name="layers">Layers L; the network has L + 2 cells, two of them after reductions.</param>
+    /// <param name="nodes">Nodes per cell.</param>
+    /// <param name="channels">Channels of the first cells.</param>
+    /// <param name="auxiliary">Whether the network has an auxiliary head.</param>
+    /// <param name="dropout">Dropout rate before the classifier.</param>
+    public static SearchSpaceSpec EnasMicro(int layers = EnasMicroLayers, int nodes = EnasMicroNodes, int channels = EnasMicroChannels,
+        bool auxiliary = EnasMicroAuxiliary, double dropout = EnasMicroDropout) =>
+        new(EnasSpaceFactory.MicroKind, new Dictionary<string, object>
+        {
+            ["layers"] = layers, ["nodes"] = nodes, ["channels"] = channels, ["auxiliary"] = auxiliary, ["dropout"] = dropout,
         });
 
     /// <summary>

@@ -16,7 +16,7 @@ public sealed class EnasStrategy : IOneShotStrategy
 {
     private const string ChildPhase = "child";
     private const string ControllerPhase = "controller";
-    private const int StateVersion = 1;
+    private const int StateVersion = 2;
 
     private readonly EnasTrainerOptions options;
     private readonly List<EnasExportCandidate> exportCandidates = [];
@@ -116,6 +116,7 @@ public sealed class EnasStrategy : IOneShotStrategy
         writer.Write(Reinforce.Baseline);
         writer.Write(Reinforce.PendingSamples);
         writer.Write(Mutator.SamplerState);
+        SampledGradients.Write(writer, context!.Model);
     }
 
     /// <inheritdoc/>
@@ -132,6 +133,7 @@ public sealed class EnasStrategy : IOneShotStrategy
         Reinforce.Baseline = reader.ReadDouble();
         Reinforce.PendingSamples = reader.ReadInt32();
         Mutator.SamplerState = reader.ReadUInt64();
+        SampledGradients.Read(reader, context!.Model);
     }
 
     /// <summary>

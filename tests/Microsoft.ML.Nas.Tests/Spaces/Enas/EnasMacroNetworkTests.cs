@@ -1,0 +1,100 @@
+using Microsoft.ML.Nas.Architectures;
+using Microsoft.ML.Nas.Mutators;
+using Microsoft.ML.Nas.SearchSpace;
+using Microsoft.ML.Nas.Spaces;
+using Microsoft.ML.Nas.Spaces.Enas;
+using Microsoft.ML.Nas.Tests.Strategies.Enas;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Tests.Spaces.Enas;
+
+[TestClass]
+public sealed class EnasMacroNetworkTests
+{
+    private static readonly SpaceContext Mnist = new([1, 28, 28], 10);
+    private static readonly SpaceContext Cifar = new([3, 32, 32], 10);
+
+    private static long Parameters(nn.Module model) => model.parameters().Sum(p => p.numel());
+
+    // Hand count for C filters: each op opens with a 1×1 conv (C²); BN without affine has no parameters.
+    private static long LayerParameters(long c) =>
+        (c * c + 9 * c * c) + (2 * c * c + 9 * c) + (c * c + 25 * c * c) + (2 * c * c + 25 * c) + c * c + c * c;
+
+    [TestMethod]
+    [DataRow(3, 4, 1, 10)]
+    [DataRow(6, 16, 1, 10)]
+    [DataRow(6, 16, 3, 10)]
+    public void The_supernet_has_the_hand_counted_parameters(int layers, int filters, int inputChannels, int classes)
+    {
+        using var model = (EnasMacroNetwork)SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(layers, filters), new SpaceContext([inputChannels, 28, 28], classes));
+        long c = filters;
+        long stem = inputChannels * c * 9 + 2 * c;
+        long reductions = model.ReductionAfter.Count * c * c;
+        long classifier = c * classes + classes;
+        Assert.AreEqual(stem + layers * LayerParameters(c) + reductions + classifier, Parameters(model));
+    }
+
+    [TestMethod]
+    public void Mnist_and_cifar_shaped_inputs_give_one_row_of_logits_per_image_under_any_architecture()
+    {
+        using var threads = new SingleThread();
+        foreach (var (context, shape) in new[] { (Mnist, new long[] { 2, 1, 28, 28 }), (Cifar, new long[] { 2, 3, 32, 32 }) })
+        {
+            using var model = SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(layers: 6, filters: 8), context);
+            using var mutator = new RandomMutator(model, seed: 1);
+            for (int i = 0; i < 3; i++)
+            {
+                mutator.Reset();
+                using var scope = NewDisposeScope();
+                CollectionAssert.AreEqual(new long[] { 2, 10 }, model.call(randn(shape)).shape);
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Reductions_come_after_layers_L_over_3_minus_1_and_2L_over_3_minus_1()
+    {
+        using var twelve = new EnasMacroNetwork(12, 4, 1, 10);
+        CollectionAssert.AreEqual(new[] { 3, 7 }, twelve.ReductionAfter.ToArray());
+        using var two = new EnasMacroNetwork(2, 4, 1, 10);
+        Assert.IsEmpty(two.ReductionAfter);
+    }
+
+    [TestMethod]
+    public void Each_layer_is_a_scope_with_an_op_choice_and_a_skip_choice_over_the_earlier_layers()
+    {
+        using var model = SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(layers: 3, filters: 4), Mnist);
+        var space = ModelSearchSpace.Of(model);
+        CollectionAssert.AreEqual(new[] { "layer_0", "layer_1", "layer_2" }, space.Roots.Select(r => r.Mutable.Key).ToArray());
+        CollectionAssert.AreEqual(new[] { "layer_0_op", "layer_1_op", "layer_1_skip", "layer_2_op", "layer_2_skip" }, space.Decisions.Select(d => d.Key).ToArray());
+        CollectionAssert.AreEqual(new[] { "layer_0", "layer_1" }, space["layer_2_skip"].ChooseFrom.ToArray());
+        Assert.IsNull(space["layer_2_skip"].NChosen);
+        CollectionAssert.AreEqual(new[] { "conv3x3", "sepconv3x3", "conv5x5", "sepconv5x5", "avgpool", "maxpool" }, space["layer_0_op"].CandidateNames.ToArray());
+    }
+
+    [TestMethod]
+    public void A_fixed_architecture_prunes_the_supernet_and_still_classifies()
+    {
+        using var model = SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(layers: 3, filters: 4), Mnist);
+        var architecture = Architecture.FromJson("""
+            {"layer_0_op": "conv5x5", "layer_1_op": "maxpool", "layer_1_skip": [], "layer_2_op": "sepconv3x3", "layer_2_skip": ["layer_0", "layer_1"]}
+            """);
+        long before = Parameters(model);
+        FixedArchitecture.Apply(model, architecture);
+        Assert.AreEqual(before - 3 * LayerParameters(4) + (16 + 25 * 16) + 16 + (2 * 16 + 9 * 4), Parameters(model));
+        using var scope = NewDisposeScope();
+        CollectionAssert.AreEqual(new long[] { 2, 10 }, model.call(randn(2, 1, 28, 28)).shape);
+    }
+
+    [TestMethod]
+    public void A_misspelt_parameter_or_odd_filters_are_refused_by_name()
+    {
+        var misspelt = new SearchSpaceSpec("enas-macro", new Dictionary<string, object> { ["filter"] = 8 });
+        var error = Assert.ThrowsExactly<ArgumentException>(() => SearchSpaceRegistry.Build(misspelt, Mnist));
+        StringAssert.Contains(error.Message, "'filter'");
+        error = Assert.ThrowsExactly<ArgumentException>(() => SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(filters: 5), Mnist));
+        StringAssert.Contains(error.Message, "'filters'");
+        var vectors = new SpaceContext([784], 10);
+        Assert.ThrowsExactly<InvalidOperationException>(() => SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(), vectors));
+    }
+}

@@ -1,0 +1,164 @@
+using Microsoft.ML.Nas.Strategies;
+using Microsoft.ML.Nas.Strategies.Enas;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Tests.Strategies.Enas;
+
+[TestClass]
+public sealed class EnasTrainerTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    private static float[] Flatten(nn.Module module) =>
+        module.parameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
+
+    [TestMethod]
+    public void A_search_trains_the_shared_weights_and_the_controller_and_records_both()
+    {
+        using var threads = new SingleThread();
+        using var train = EnasSearchFixture.Digits(200);
+        using var valid = EnasSearchFixture.Digits(64, offset: 200);
+        using var model = EnasSearchFixture.Model();
+        var weightsBefore = Flatten(model);
+        using var trainer = new EnasTrainer(model, EnasSearchFixture.Options(train, valid));
+        var controllerBefore = Flatten(trainer.Mutator.Controller);
+        var history = trainer.Train();
+        Assert.HasCount(2, history);
+        foreach (var name in new[] { "reward", "baseline", "entropy", "skip_penalty", "controller_loss" })
+        {
+            Assert.IsTrue(history[^1].Values.ContainsKey(name), $"The history records '{name}'.");
+        }
+        Assert.IsTrue(double.IsFinite(history[^1].TrainLoss));
+        Assert.IsNotNull(history[^1].ValidMetric);
+        CollectionAssert.AreNotEqual(weightsBefore, Flatten(model), "Child steps change the shared weights.");
+        CollectionAssert.AreNotEqual(controllerBefore, Flatten(trainer.Mutator.Controller), "Controller steps change the controller.");
+        Assert.AreEqual(0, trainer.Reinforce.PendingSamples, "Each controller step ends on a full aggregation window.");
+    }
+
+    [TestMethod]
+    public void The_reward_data_is_the_last_tenth_of_the_training_data()
+    {
+        using var threads = new SingleThread();
+        using var train = EnasSearchFixture.Digits(205);
+        using var model = EnasSearchFixture.Model();
+        using var trainer = new EnasTrainer(model, EnasSearchFixture.Options(train, null));
+        var strategy = (EnasStrategy)trainer.Loop.Strategy;
+        Assert.AreEqual(20, strategy.RewardData.Count);
+        CollectionAssert.AreEqual(train.Labels[TensorIndex.Slice(185)].data<long>().ToArray(), strategy.RewardData.Labels.data<long>().ToArray());
+    }
+
+    [TestMethod]
+    public void Export_best_picks_the_highest_reward_sample_records_every_candidate_and_is_repeatable()
+    {
+        using var threads = new SingleThread();
+        using var train = EnasSearchFixture.Digits(200);
+        using var valid = EnasSearchFixture.Digits(64, offset: 200);
+        using var model = EnasSearchFixture.Model();
+        using var trainer = new EnasTrainer(model, EnasSearchFixture.Options(train, valid, epochs: 1));
+        trainer.Train();
+        ulong position = trainer.Mutator.SamplerState;
+        var exported = trainer.Export();
+        Assert.AreEqual(position, trainer.Mutator.SamplerState, "Exporting does not advance the sampling stream.");
+        var candidates = trainer.ExportCandidates;
+        Assert.HasCount(4, candidates);
+        var best = candidates.Single(c => c.Exported);
+        Assert.AreEqual(candidates.Max(c => c.Reward), best.Reward);
+        Assert.AreEqual(exported.ToJson(), best.Architecture.ToJson());
+        // The supernet is left on the exported architecture: evaluating it again gives the recorded reward.
+        Assert.AreEqual(best.Reward, trainer.Evaluate(valid).Metric, 1e-9);
+        Assert.AreEqual(exported.ToJson(), trainer.Export().ToJson(), "A second export draws the same samples.");
+    }
+
+    [TestMethod]
+    public void Single_sample_export_is_one_unevaluated_draw_as_in_nni()
+    {
+        using var threads = new SingleThread();
+        using var train = EnasSearchFixture.Digits(120);
+        using var model = EnasSearchFixture.Model();
+        var options = EnasSearchFixture.Options(train, null, epochs: 1);
+        options.ExportMode = EnasExportMode.SingleSample;
+        using var trainer = new EnasTrainer(model, options);
+        trainer.Train();
+        var exported = trainer.Export();
+        var only = trainer.ExportCandidates.Single();
+        Assert.IsTrue(only.Exported);
+        Assert.IsTrue(double.IsNaN(only.Reward));
+        Assert.AreEqual(exported.ToJson(), only.Architecture.ToJson());
+    }
+
+    [TestMethod]
+    public void Resuming_from_a_checkpoint_gives_what_an_uninterrupted_run_gives()
+    {
+        using var threads = new SingleThread();
+        using var train = EnasSearchFixture.Digits(160);
+        using var valid = EnasSearchFixture.Digits(32, offset: 160);
+        string directory = Path.Combine(Path.GetTempPath(), $"enas-resume-{Guid.NewGuid():N}");
+        try
+        {
+            (float[] Weights, float[] Controller, double Baseline, string Architecture, double Loss) Run(Action<EnasTrainerOptions>? configure, string? resumeFrom)
+            {
+                random.manual_seed(99);
+                using var model = EnasSearchFixture.Model();
+                var options = EnasSearchFixture.Options(train, valid, epochs: 3);
+                configure?.Invoke(options);
+                using var trainer = new EnasTrainer(model, options);
+                if (resumeFrom is not null)
+                {
+                    trainer.Resume(resumeFrom);
+                }
+                trainer.Train();
+                return (Flatten(model), Flatten(trainer.Mutator.Controller), trainer.Reinforce.Baseline, trainer.Export().ToJson(), trainer.History[^1].TrainLoss);
+            }
+
+            var uninterrupted = Run(null, null);
+            // Interrupted after epoch 2: the checkpoint written at its end is where the search resumes.
+            using var cancellation = new CancellationTokenSource();
+            Assert.ThrowsExactly<OperationCanceledException>(() => Run(options =>
+            {
+                options.CheckpointDirectory = directory;
+                options.CancellationToken = cancellation.Token;
+                options.Progress = new CancelAfterEpoch(2, cancellation);
+            }, null));
+            var resumed = Run(null, directory);
+            CollectionAssert.AreEqual(uninterrupted.Weights, resumed.Weights);
+            CollectionAssert.AreEqual(uninterrupted.Controller, resumed.Controller);
+            Assert.AreEqual(uninterrupted.Baseline, resumed.Baseline);
+            Assert.AreEqual(uninterrupted.Architecture, resumed.Architecture);
+            Assert.AreEqual(uninterrupted.Loss, resumed.Loss);
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Options_out_of_range_are_refused_by_name()
+    {
+        using var train = EnasSearchFixture.Digits(50);
+        using var model = EnasSearchFixture.Model();
+        var options = EnasSearchFixture.Options(train, null);
+        options.RewardFraction = 0;
+        var error = Assert.ThrowsExactly<ArgumentException>(() => new EnasTrainer(model, options));
+        StringAssert.Contains(error.Message, "RewardFraction");
+        options = EnasSearchFixture.Options(EnasSearchFixture.Digits(5), null);
+        error = Assert.ThrowsExactly<ArgumentException>(() => new EnasTrainer(model, options));
+        StringAssert.Contains(error.Message, "TrainData");
+    }
+}
+
+/// <summary>Cancels a search when the report of epoch <c>epochs</c>' end arrives (synchronously, unlike Progress&lt;T&gt;).</summary>
+internal sealed class CancelAfterEpoch(int epochs, CancellationTokenSource cancellation) : IProgress<OneShotProgress>
+{
+    public void Report(OneShotProgress value)
+    {
+        if (value.Completed is { } record && record.Epoch + 1 == epochs)
+        {
+            cancellation.Cancel();
+        }
+    }
+}
