@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Nas.Benchmarks;
 
 /// <summary>Command-line options shared by the console benchmarks.</summary>
-internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup, int Steps, int? Threads, string Device)
+internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup, int Steps, int? Threads, string Device, int Epochs = 8)
 {
     public static BenchmarkArguments Parse(string[] args)
     {
@@ -9,6 +9,7 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
         int rounds = 5, warmup = 20, steps = 100;
         int? threads = null;
         string device = "cpu";
+        int epochs = 8;
         for (int i = 1; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
@@ -19,9 +20,10 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
                 case "--steps": steps = int.Parse(Value()); break;
                 case "--threads": threads = int.Parse(Value()); break;
                 case "--device": device = Value(); break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}': expected --rounds, --warmup, --steps, --threads or --device.");
+                case "--epochs": epochs = int.Parse(Value()); break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}': expected --rounds, --warmup, --steps, --threads, --device or --epochs.");
             }
         }
-        return new BenchmarkArguments(command, rounds, warmup, steps, threads, device);
+        return new BenchmarkArguments(command, rounds, warmup, steps, threads, device, epochs);
     }
 }
