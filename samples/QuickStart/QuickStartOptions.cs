@@ -47,6 +47,7 @@ internal sealed class QuickStartOptions
                 case "--device": options.Device = Value(); break;
                 case "--threads": options.Threads = Number(); break;
                 case "--model": options.ModelPath = Value(); break;
+                case "--help": throw new ArgumentException(Usage);
                 default: throw new ArgumentException($"Unknown option '{name}'. {Usage}");
             }
         }
