@@ -32,7 +32,7 @@ var enas = new EnasOptions
     ImageShape = (1, MnistDigits.Side, MnistDigits.Side),
     Epochs = options.SearchEpochs, ChildSteps = options.ChildSteps, ControllerSteps = 10, ControllerAggregate = 2, ExportSamples = 8,
     BatchSize = 64, LearningRate = 0.05,
-    FinalEpochs = options.FinalEpochs, FinalBatchSize = 64, FinalLearningRate = 0.05, FinalWeightDecay = 1e-4,
+    FinalEpochs = options.FinalEpochs, FinalBatchSize = 64, FinalLearningRate = 0.1, FinalWeightDecay = 1e-4,
     Device = options.Device, Threads = options.Threads, Progress = progress,
 };
 Console.WriteLine($"ENAS on MNIST digits: {enas.SearchSpace}, {options.SearchEpochs} search epochs × {options.ChildSteps} child steps, " +
@@ -60,6 +60,10 @@ var engine = loadContext.Model.CreatePredictionEngine<MnistDigitRow, DigitPredic
 int sample = digits.TestIndices[0];
 var prediction = engine.Predict(new MnistDigitRow { Features = digits.GetFeatures([sample]) });
 
+foreach (var epoch in nas.History.Epochs)
+{
+    Console.WriteLine($"  {epoch.Phase} epoch {epoch.Epoch + 1}: loss {epoch.Metrics["loss"]:F4}, training accuracy {epoch.Metrics["accuracy"]:P2}, {epoch.Metrics["seconds"]:F1} s");
+}
 Console.WriteLine($"Found architecture ({nas.ParameterCount:N0} parameters):");
 Console.WriteLine(nas.Architecture.ToJson());
 Console.WriteLine($"Test accuracy: {metrics.MicroAccuracy:P2} (macro {metrics.MacroAccuracy:P2}, log-loss {metrics.LogLoss:F4}) on {MnistDigits.TestCount} digits");

@@ -9,7 +9,7 @@ internal sealed class QuickStartOptions
 
     public int ChildSteps { get; private set; } = 40;
 
-    public int FinalEpochs { get; private set; } = 8;
+    public int FinalEpochs { get; private set; } = 12;
 
     public int Layers { get; private set; } = 4;
 

@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Nas.Benchmarks;
 
 /// <summary>Command-line options shared by the console benchmarks.</summary>
-internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup, int Steps, int? Threads, string Device, int Epochs = 8)
+internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup, int Steps, int? Threads, string Device, int Epochs = 12)
 {
     public static BenchmarkArguments Parse(string[] args)
     {
@@ -9,7 +9,7 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
         int rounds = 5, warmup = 20, steps = 100;
         int? threads = null;
         string device = "cpu";
-        int epochs = 8;
+        int epochs = 12;
         for (int i = 1; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");

@@ -5,7 +5,7 @@ using Microsoft.ML.Nas.Runtime;
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- plain-cnn [--rounds 5] [--steps 100] [--threads N]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- threads [--rounds 5] [--steps 100]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- transform [--rounds 5] [--threads N] [--device cpu]
-//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- mlnet-baselines [--epochs 8] [--threads N] [--device cpu]
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- mlnet-baselines [--epochs 12] [--threads N] [--device cpu]
 // tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh runs plain-cnn and PyTorch's pytorch/plain_cnn.py side by side.
 var options = BenchmarkArguments.Parse(args);
 TorchRuntime.EnsureAvailable();
