@@ -1,78 +1,82 @@
 using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.Nas.Datasets;
-using Microsoft.ML.Nas.Runtime;
+using Microsoft.ML.Nas.MLNet;
+using Microsoft.ML.Nas.Spaces;
 using QuickStart;
-using TorchSharp;
-using static TorchSharp.torch;
 
-// Quick start on the embedded MNIST digits (8,000 train / 2,000 test): trains a small fixed CNN with TorchSharp and
-// prints its test accuracy.   dotnet run --project samples/QuickStart -- [--epochs 1] [--device auto] [--threads N]
-string device = "auto";
-int epochs = 1;
-int? threads = null;
-for (int i = 0; i < args.Length; i++)
+// The main job: an ENAS search on the embedded MNIST digits (8,000 train / 2,000 test) through mlContext.Nas(), then
+// Evaluate, Save, Load in a fresh MLContext and a prediction from the loaded model.
+//   dotnet run -c Release --project samples/QuickStart -- [options]     (--help lists them)
+QuickStartOptions options;
+try
 {
-    string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
-    switch (args[i])
-    {
-        case "--device": device = Value(); break;
-        case "--epochs": epochs = int.Parse(Value()); break;
-        case "--threads": threads = int.Parse(Value()); break;
-        default:
-            Console.Error.WriteLine($"Unknown option '{args[i]}'. Options: --epochs N, --device auto|cpu|cuda[:N], --threads N.");
-            return 2;
-    }
+    options = QuickStartOptions.Parse(args);
+}
+catch (Exception error) when (error is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(error.Message);
+    return 2;
 }
 
-TorchRuntime.EnsureAvailable();
-int threadCount = TorchRuntime.ConfigureThreads(threads);
-var target = DeviceSelection.Resolve(device);
-random.manual_seed(1);
-
+var total = Stopwatch.StartNew();
+var mlContext = new MLContext(seed: 1);
 var digits = MnistDigits.Load();
-using var trainX = tensor(digits.GetFeatures(digits.TrainIndices), [MnistDigits.TrainCount, 1, 28, 28]).to(target);
-using var trainY = tensor(digits.GetLabels(digits.TrainIndices)).to(target);
-using var testX = tensor(digits.GetFeatures(digits.TestIndices), [MnistDigits.TestCount, 1, 28, 28]).to(target);
-using var testY = tensor(digits.GetLabels(digits.TestIndices)).to(target);
-Console.WriteLine($"MNIST digits: {MnistDigits.TrainCount} train / {MnistDigits.TestCount} test; device {target}, {threadCount} threads");
-
-using var model = new SmallCnn();
-model.to(target);
-using var optimizer = optim.Adam(model.parameters(), lr: 0.002);
-using var loss = nn.CrossEntropyLoss();
-const int batchSize = 64;
-var clock = Stopwatch.StartNew();
-for (int epoch = 1; epoch <= epochs; epoch++)
+var train = digits.ToDataView(mlContext, digits.TrainIndices[..Math.Min(options.TrainRows, MnistDigits.TrainCount)]);
+var test = digits.TestData(mlContext);
+var progress = new ConsoleProgressBar();
+var enas = new EnasOptions
 {
-    model.train();
-    using var order = randperm(MnistDigits.TrainCount, device: target);
-    double lossSum = 0;
-    int batches = 0;
-    for (int start = 0; start < MnistDigits.TrainCount; start += batchSize)
-    {
-        using var scope = NewDisposeScope();
-        var batch = order.narrow(0, start, Math.Min(batchSize, MnistDigits.TrainCount - start));
-        optimizer.zero_grad();
-        var output = loss.forward(model.forward(trainX.index_select(0, batch)), trainY.index_select(0, batch));
-        output.backward();
-        optimizer.step();
-        lossSum += output.item<float>();
-        batches++;
-    }
-    Console.WriteLine($"epoch {epoch}/{epochs}: mean training loss {lossSum / batches:F4} ({clock.Elapsed.TotalSeconds:F1} s)");
-}
+    SearchSpace = SearchSpaces.EnasMacro(layers: options.Layers, filters: options.Filters),
+    ImageShape = (1, MnistDigits.Side, MnistDigits.Side),
+    Epochs = options.SearchEpochs, ChildSteps = options.ChildSteps, ControllerSteps = 10, ControllerAggregate = 2, ExportSamples = 8,
+    BatchSize = 64, LearningRate = 0.05,
+    FinalEpochs = options.FinalEpochs, FinalBatchSize = 64, FinalLearningRate = 0.1, FinalWeightDecay = 1e-4,
+    Device = options.Device, Threads = options.Threads, Progress = progress,
+};
+Console.WriteLine($"ENAS on MNIST digits: {enas.SearchSpace}, {options.SearchEpochs} search epochs × {options.ChildSteps} child steps, " +
+                  $"{options.FinalEpochs} final epochs, device {options.Device}");
 
-model.eval();
-using (no_grad())
-using (var scope = NewDisposeScope())
+var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label")
+    .Append(mlContext.Nas().Enas(enas))
+    .Append(mlContext.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+var fitClock = Stopwatch.StartNew();
+var model = pipeline.Fit(train);
+progress.Finish();
+double fitSeconds = fitClock.Elapsed.TotalSeconds;
+var nas = ((IEnumerable<ITransformer>)model).OfType<NasTransformer>().Single();
+
+var evaluateClock = Stopwatch.StartNew();
+var metrics = mlContext.MulticlassClassification.Evaluate(model.Transform(test));
+double evaluateSeconds = evaluateClock.Elapsed.TotalSeconds;
+double searchSeconds = nas.History.Search.Sum(e => e.Metrics["seconds"]);
+double finalSeconds = nas.History.Final.Sum(e => e.Metrics["seconds"]);
+
+mlContext.Model.Save(model, train.Schema, options.ModelPath);
+var loadContext = new MLContext(seed: 2);
+var loaded = loadContext.Model.Load(options.ModelPath, out _);
+var engine = loadContext.Model.CreatePredictionEngine<MnistDigitRow, DigitPrediction>(loaded);
+int sample = digits.TestIndices[0];
+var prediction = engine.Predict(new MnistDigitRow { Features = digits.GetFeatures([sample]) });
+
+foreach (var epoch in nas.History.Epochs)
 {
-    long correct = 0;
-    for (int start = 0; start < MnistDigits.TestCount; start += 500)
-    {
-        int count = Math.Min(500, MnistDigits.TestCount - start);
-        var predicted = model.forward(testX.narrow(0, start, count)).argmax(1);
-        correct += predicted.eq(testY.narrow(0, start, count)).sum().item<long>();
-    }
-    Console.WriteLine($"test accuracy: {100.0 * correct / MnistDigits.TestCount:F2}% ({correct}/{MnistDigits.TestCount}) after {clock.Elapsed.TotalSeconds:F1} s");
+    Console.WriteLine($"  {epoch.Phase} epoch {epoch.Epoch + 1}: loss {epoch.Metrics["loss"]:F4}, training accuracy {epoch.Metrics["accuracy"]:P2}, {epoch.Metrics["seconds"]:F1} s");
 }
+Console.WriteLine($"Found architecture ({nas.ParameterCount:N0} parameters):");
+Console.WriteLine(nas.Architecture.ToJson());
+Console.WriteLine($"Test accuracy: {metrics.MicroAccuracy:P2} (macro {metrics.MacroAccuracy:P2}, log-loss {metrics.LogLoss:F4}) on {MnistDigits.TestCount} digits");
+Console.WriteLine($"Timings: search {searchSeconds:F1} s, final training {finalSeconds:F1} s, Fit {fitSeconds:F1} s, " +
+                  $"Evaluate {evaluateSeconds:F2} s, total {total.Elapsed.TotalSeconds:F1} s");
+Console.WriteLine($"Saved to {options.ModelPath} and loaded in a fresh MLContext: digit {digits.Labels[sample]} predicted as " +
+                  $"{prediction.PredictedLabel} (p = {prediction.Score.Max():F3})");
 return 0;
+
+/// <summary>What PredictionEngine returns for a digit.</summary>
+internal sealed class DigitPrediction
+{
+    public uint PredictedLabel { get; set; }
+
+    public float[] Score { get; set; } = [];
+}

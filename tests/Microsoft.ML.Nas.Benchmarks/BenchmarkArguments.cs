@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Nas.Benchmarks;
 
 /// <summary>Command-line options shared by the console benchmarks.</summary>
-internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup, int Steps, int? Threads, string Device, string? Config = null)
+internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup, int Steps, int? Threads, string Device, string? Config = null, int Epochs = 12)
 {
     public static BenchmarkArguments Parse(string[] args)
     {
@@ -10,6 +10,7 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
         int? threads = null;
         string device = "cpu";
         string? config = null;
+        int epochs = 12;
         for (int i = 1; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
@@ -21,9 +22,10 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
                 case "--threads": threads = int.Parse(Value()); break;
                 case "--device": device = Value(); break;
                 case "--config": config = Value(); break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}': expected --rounds, --warmup, --steps, --threads, --device or --config.");
+                case "--epochs": epochs = int.Parse(Value()); break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}': expected --rounds, --warmup, --steps, --threads, --device, --config or --epochs.");
             }
         }
-        return new BenchmarkArguments(command, rounds, warmup, steps, threads, device, config);
+        return new BenchmarkArguments(command, rounds, warmup, steps, threads, device, config, epochs);
     }
 }

@@ -8,6 +8,8 @@ using Microsoft.ML.Nas.Runtime;
 //       [--warmup 20] [--steps 200] [--threads 2]   (child steps timed = --steps, controller steps = max(steps/5, 30))
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- darts --config cifar-first|cifar-second|mnist-first|mnist-second
 //       [--warmup 2] [--steps 200] [--threads 2]   (one configuration per process, so that peak RSS is its own)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- transform [--rounds 5] [--threads N] [--device cpu]
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- mlnet-baselines [--epochs 12] [--threads N] [--device cpu]
 // tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh runs plain-cnn and PyTorch's pytorch/plain_cnn.py side by side.
 var options = BenchmarkArguments.Parse(args);
 TorchRuntime.EnsureAvailable();
@@ -25,8 +27,14 @@ switch (options.Command)
     case "darts":
         DartsStepBenchmark.Run(options);
         break;
+    case "transform":
+        TransformThroughputReport.Run(options);
+        break;
+    case "mlnet-baselines":
+        MLNetBaselinesReport.Run(options);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, mlnet-baselines.");
         return 2;
 }
 return 0;

@@ -21,6 +21,7 @@ public static class SearchSpaceRegistry
         [Darts.DartsCellSpace.Kind] = Darts.DartsCellSpace.Build,
         [Enas.EnasSpaceFactory.MacroKind] = Enas.EnasSpaceFactory.BuildMacro,
         [Enas.EnasSpaceFactory.MicroKind] = Enas.EnasSpaceFactory.BuildMicro,
+        [MlpSpace.Kind] = (spec, context) => new MlpSpace(spec, context),
     };
 
     /// <summary>The kinds that can be built now: built-in ones first, then registered ones.</summary>

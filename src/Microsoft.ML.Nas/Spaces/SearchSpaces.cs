@@ -53,4 +53,11 @@ public static class SearchSpaces
         {
             ["layers"] = layers, ["nodes"] = nodes, ["channels"] = channels, ["auxiliary"] = auxiliary, ["dropout"] = dropout,
         });
+
+    /// <summary>
+    /// The <c>mlp</c> space for plain feature vectors: <paramref name="layers"/> layers of output width
+    /// <paramref name="hidden"/>, each choosing a block by hidden width and activation.
+    /// </summary>
+    public static SearchSpaceSpec Mlp(int layers = 2, int hidden = 128, IEnumerable<int>? widths = null, IEnumerable<string>? activations = null, double dropout = 0) =>
+        MlpSpace.Spec(layers, hidden, widths, activations, dropout);
 }

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML.Data;
+using Microsoft.ML.Nas.Runtime;
+using Microsoft.ML.Nas.Spaces;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+
+namespace Microsoft.ML.Nas.MLNet;
+
+/// <summary>
+/// Searches an architecture and trains it: validate the schema, read the data once onto the device, search, rebuild
+/// the found architecture from the spec, prune it, train it from scratch and return a <see cref="NasTransformer"/>.
+/// </summary>
+public sealed class NasEstimator : IEstimator<NasTransformer>
+{
+    private readonly IHost host;
+    private readonly NasOptions options;
+    private readonly IArchitectureSearch search;
+
+    internal NasEstimator(IHostEnvironment environment, NasOptions options, IArchitectureSearch search)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(options);
+        host = environment.Register($"Nas.{search.Name}");
+        this.options = options;
+        this.search = search;
+        NasOptionsChecks.Check(options);
+    }
+
+    /// <summary>Runs the search and the final training on <paramref name="input"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type; the message names it.</exception>
+    /// <exception cref="OperationCanceledException">ML.NET's execution was cancelled (checked between batches).</exception>
+    public NasTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        TorchRuntime.EnsureAvailable();
+        TorchRuntime.ConfigureThreads(options.Threads);
+        var columns = new NasColumns(options.FeatureColumnName, options.LabelColumnName, options.ScoreColumnName, options.PredictedLabelColumnName);
+        var vector = NasSchemaChecks.CheckFeatures(input.Schema, columns.Features);
+        int classes = NasSchemaChecks.CheckLabel(input.Schema, columns.Label);
+        var labelValues = LabelKeyValues.From(input.Schema[columns.Label], classes);
+        var context = new SpaceContext(NasSampleShape.Of(vector, columns.Features, options.ImageShape), classes);
+        var spec = options.SearchSpace ?? (context.IsImage ? search.DefaultImageSpace(context) : SearchSpaces.Mlp());
+        var device = MLNetInternals.ResolveDevice(host, options.Device);
+        int seed = options.Seed ?? MLNetInternals.Seed(host) ?? 0;
+        using var channel = host.Start("NAS");
+        using var progressChannel = host.StartProgressChannel($"NAS {search.Name}");
+        var progress = new NasProgressReporter(progressChannel, options.Progress);
+        var total = Stopwatch.StartNew();
+        channel.Info(MessageSensitivity.None, $"NAS {search.Name}: space {spec}, samples [{string.Join(", ", context.SampleShape)}], {classes} classes, device {device}, seed {seed}.");
+
+        Action check = () =>
+        {
+            options.CancellationToken.ThrowIfCancellationRequested();
+            MLNetInternals.ThrowIfCanceled(host);
+        };
+        var train = NasDataReader.Read(input, columns, context.SampleShape, classes, device, check);
+        using var trainData = train.Data;
+        var validation = options.ValidationData is null ? null
+            : NasDataReader.Read(options.ValidationData, columns, context.SampleShape, classes, device, check);
+        using var validationData = validation?.Data;
+        channel.Info(MessageSensitivity.None, $"Read {trainData.Count} training rows ({train.SkippedRows} without a label skipped)" +
+            (validationData is null ? "." : $" and {validationData.Count} validation rows."));
+
+        void EpochCompleted(NasEpochRecord record) => channel.Info(MessageSensitivity.None, $"{record.Phase} epoch {record.Epoch + 1}: " +
+            string.Join(", ", record.Metrics.Where(m => !m.Key.StartsWith("weight.", StringComparison.Ordinal))
+                .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}"))));
+        var run = new NasRun
+        {
+            Spec = spec, Context = context, Train = trainData, Validation = validationData, Device = device, Seed = seed,
+            Log = message => channel.Info(MessageSensitivity.None, message), CancellationCheck = check, ReportProgress = progress.Report, EpochCompleted = EpochCompleted,
+        };
+        torch.random.manual_seed(seed);
+        var searchClock = Stopwatch.StartNew();
+        var (architecture, searchHistory) = search.Search(run);
+        channel.Info(MessageSensitivity.None, $"Search took {searchClock.Elapsed.TotalSeconds:F1} s; architecture: {architecture.ToJson()}");
+
+        var model = Strategies.FixedArchitectureTrainer.BuildFixed(spec, context, architecture, seed);
+        IReadOnlyList<NasEpochRecord> finalHistory;
+        try
+        {
+            finalHistory = FinalTraining.Run(model, architecture, options, run);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        channel.Info(MessageSensitivity.None, $"NAS {search.Name} finished in {total.Elapsed.TotalSeconds:F1} s.");
+        var payload = new NasModelPayload
+        {
+            Spec = spec, Architecture = architecture, Context = context, Columns = columns, LabelValues = labelValues,
+            History = new NasSearchHistory([.. searchHistory, .. finalHistory]), Model = model,
+        };
+        return new NasTransformer(host, payload, device);
+    }
+
+    /// <summary>The input's columns with Score and PredictedLabel added.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type; the message names it.</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        NasOutputShape.Build(inputSchema, new NasColumns(options.FeatureColumnName, options.LabelColumnName, options.ScoreColumnName, options.PredictedLabelColumnName));
+}
