@@ -5,9 +5,9 @@ namespace QuickStart;
 /// <summary>The sample's command line: sizes of the search and of the final training, device and threads.</summary>
 internal sealed class QuickStartOptions
 {
-    public int SearchEpochs { get; private set; } = 2;
+    public int SearchEpochs { get; private set; } = 6;
 
-    public int ChildSteps { get; private set; } = 40;
+    public int ChildSteps { get; private set; } = 150;
 
     public int FinalEpochs { get; private set; } = 12;
 
