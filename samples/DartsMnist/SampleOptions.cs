@@ -7,7 +7,7 @@ internal sealed class SampleOptions
 {
     public const string Usage =
         "Options: --search-digits N (1000), --search-epochs N (2), --final-digits N (4000), --final-epochs N (3), --channels C (4), " +
-        "--layers L (3), --nodes N (2), --batch B (32), --second-order, --device auto|cpu|cuda[:N], --threads N, --output DIR (darts-mnist), --seed S (1)";
+        "--layers L (3), --nodes N (2), --batch B (32), --second-order, --device auto|cpu|cuda[:N], --threads N, --output DIR (darts-mnist under the temp folder), --seed S (1)";
 
     public int SearchDigits { get; private set; } = 1000;
     public int SearchEpochs { get; private set; } = 2;
@@ -20,7 +20,7 @@ internal sealed class SampleOptions
     public bool SecondOrder { get; private set; }
     public string Device { get; private set; } = "auto";
     public int? Threads { get; private set; }
-    public string Output { get; private set; } = "darts-mnist";
+    public string Output { get; private set; } = Path.Combine(Path.GetTempPath(), "darts-mnist");
     public long Seed { get; private set; } = 1;
 
     public static SampleOptions Parse(string[] args)
