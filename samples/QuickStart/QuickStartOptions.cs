@@ -13,6 +13,8 @@ internal sealed class QuickStartOptions
 
     public int Layers { get; private set; } = 4;
 
+    public int Shift { get; private set; } = 2;
+
     public int Filters { get; private set; } = 16;
 
     public int TrainRows { get; private set; } = Microsoft.ML.Nas.Datasets.MnistDigits.TrainCount;
@@ -42,6 +44,7 @@ internal sealed class QuickStartOptions
                 case "--child-steps": options.ChildSteps = Number(); break;
                 case "--final-epochs": options.FinalEpochs = Number(); break;
                 case "--layers": options.Layers = Number(); break;
+                case "--shift": options.Shift = Number(); break;
                 case "--filters": options.Filters = Number(); break;
                 case "--train": options.TrainRows = Number(); break;
                 case "--device": options.Device = Value(); break;

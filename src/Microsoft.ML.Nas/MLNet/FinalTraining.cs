@@ -13,7 +13,7 @@ internal static class FinalTraining
         var trainerOptions = OneShotSearch.Common(new FixedArchitectureTrainerOptions
         {
             Epochs = options.FinalEpochs, BatchSize = options.FinalBatchSize, LearningRate = options.FinalLearningRate,
-            WeightDecay = options.FinalWeightDecay, CutoutLength = options.FinalCutout, DropPathProbability = options.FinalDropPath,
+            WeightDecay = options.FinalWeightDecay, CutoutLength = options.FinalCutout, ShiftPixels = options.FinalShift, DropPathProbability = options.FinalDropPath,
             LogFrequency = 0,
         }, options, run, NasSearchHistory.FinalPhase);
         using var trainer = new FixedArchitectureTrainer(model, architecture, trainerOptions);

@@ -48,6 +48,9 @@ public abstract class NasOptions
     /// <summary>Side of the cutout square applied to image batches in the final training; 0 (default) turns it off.</summary>
     public int FinalCutout { get; set; }
 
+    /// <summary>Largest random translation (pixels per axis) of image batches in the final training; 0 (default) turns it off.</summary>
+    public int FinalShift { get; set; }
+
     /// <summary>Final drop-path probability of the final training (for spaces with drop-path); 0 (default) turns it off.</summary>
     public double FinalDropPath { get; set; }
 

@@ -21,6 +21,10 @@ internal static class NasOptionsChecks
             throw new ArgumentOutOfRangeException(nameof(options),
                 $"{nameof(options.FinalCutout)} must be 0 or more and {nameof(options.FinalDropPath)} in [0, 1); got {options.FinalCutout} and {options.FinalDropPath}.");
         }
+        if (options.FinalShift < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"{nameof(options.FinalShift)} must be 0 (off) or more; got {options.FinalShift}.");
+        }
         if (!(options.FinalLearningRate > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.FinalLearningRate, $"{nameof(options.FinalLearningRate)} must be positive.");

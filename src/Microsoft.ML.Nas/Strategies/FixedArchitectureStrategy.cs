@@ -50,7 +50,9 @@ public sealed class FixedArchitectureStrategy : IOneShotStrategy
     {
         var ctx = Context;
         var batch = batches!.Next();
-        var features = batch.Features.dim() == 4 ? Cutout.Apply(batch.Features, options.CutoutLength) : batch.Features;
+        var features = batch.Features.dim() == 4
+            ? Cutout.Apply(RandomShift.Apply(batch.Features, options.ShiftPixels), options.CutoutLength)
+            : batch.Features;
         ctx.WeightOptimizer.ZeroGrad();
         var (loss, logits) = ctx.ForwardLoss(new Data.TensorBatch(features, batch.Labels), options.AuxiliaryWeight);
         loss.backward();

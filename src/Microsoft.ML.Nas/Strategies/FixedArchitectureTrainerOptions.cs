@@ -24,6 +24,9 @@ public sealed class FixedArchitectureTrainerOptions : OneShotTrainerOptions
     /// <summary>Side of the cutout square on image batches; 0 turns cutout off.</summary>
     public int CutoutLength { get; set; } = 16;
 
+    /// <summary>Largest random translation of image batches, in pixels per axis (<see cref="RandomShift"/>); 0 (default) turns it off.</summary>
+    public int ShiftPixels { get; set; }
+
     /// <inheritdoc/>
     public override void Validate()
     {
@@ -39,6 +42,10 @@ public sealed class FixedArchitectureTrainerOptions : OneShotTrainerOptions
         if (CutoutLength < 0)
         {
             throw new ArgumentException($"{nameof(CutoutLength)} must be 0 (off) or positive; got {CutoutLength}.", nameof(CutoutLength));
+        }
+        if (ShiftPixels < 0)
+        {
+            throw new ArgumentException($"{nameof(ShiftPixels)} must be 0 (off) or positive; got {ShiftPixels}.", nameof(ShiftPixels));
         }
     }
 }
