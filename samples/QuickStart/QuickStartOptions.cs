@@ -15,6 +15,8 @@ internal sealed class QuickStartOptions
 
     public int Shift { get; private set; } = 2;
 
+    public int Cutout { get; private set; }
+
     public int Filters { get; private set; } = 16;
 
     public int TrainRows { get; private set; } = Microsoft.ML.Nas.Datasets.MnistDigits.TrainCount;
@@ -26,7 +28,8 @@ internal sealed class QuickStartOptions
     public string ModelPath { get; private set; } = Path.Combine(Path.GetTempPath(), "mnist-enas-model.zip");
 
     public const string Usage =
-        "Options: --epochs N (search epochs), --child-steps N, --final-epochs N, --layers N, --filters N, --train N (rows), " +
+        "Options: --epochs N (search epochs), --child-steps N, --final-epochs N, --shift N (final training's random translation in pixels, 2), --cutout N (final training's cutout side, 0 = off), " +
+        "--layers N, --filters N, --train N (rows), " +
         "--device auto|cpu|cuda[:N], --threads N, --model PATH.";
 
     /// <exception cref="ArgumentException">An option is unknown or lacks its value.</exception>
@@ -45,6 +48,7 @@ internal sealed class QuickStartOptions
                 case "--final-epochs": options.FinalEpochs = Number(); break;
                 case "--layers": options.Layers = Number(); break;
                 case "--shift": options.Shift = Number(); break;
+                case "--cutout": options.Cutout = Number(); break;
                 case "--filters": options.Filters = Number(); break;
                 case "--train": options.TrainRows = Number(); break;
                 case "--device": options.Device = Value(); break;
