@@ -17,10 +17,7 @@ public static class Cutout
         {
             return images;
         }
-        if (images.dim() != 4)
-        {
-            throw new ArgumentException($"Cutout needs images [N, C, H, W]; got shape [{string.Join(", ", images.shape)}].", nameof(images));
-        }
+        ImageBatchCheck.Require(images, "Cutout");
         long n = images.shape[0], height = images.shape[2], width = images.shape[3];
         var device = images.device;
         var centreY = randint(0, height, [n, 1]).to(device);

@@ -17,10 +17,7 @@ public static class RandomShift
         {
             return images;
         }
-        if (images.dim() != 4)
-        {
-            throw new ArgumentException($"A random shift needs images [N, C, H, W]; got shape [{string.Join(", ", images.shape)}].", nameof(images));
-        }
+        ImageBatchCheck.Require(images, "A random shift");
         long n = images.shape[0], channels = images.shape[1], height = images.shape[2], width = images.shape[3];
         var device = images.device;
         // Crop a window of the original size out of the zero-padded batch at a per-image offset: two gathers, no loop.
