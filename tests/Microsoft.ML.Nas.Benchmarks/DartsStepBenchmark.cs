@@ -31,7 +31,8 @@ internal static class DartsStepBenchmark
             throw new ArgumentException($"Unknown --config '{name}'; expected one of: {string.Join(", ", Configs.Keys)}.");
         }
         int threads = TorchRuntime.ConfigureThreads(options.Threads);
-        Console.WriteLine($"darts {name}: {config}, {options.Warmup} warm-up + {options.Steps} timed steps, {threads} threads, device {options.Device}");
+        Console.WriteLine($"darts {name}: {config}, {options.Warmup} warm-up + {options.Steps} timed steps, {threads} threads, device {options.Device}, " +
+            $"release freed memory {options.ReleaseFreedMemory} (slack {options.FreedMemorySlack})");
         random.manual_seed(0);
         var device = DeviceSelection.Resolve(options.Device);
         // Random normal images, enough for 8 batches per half: batches are gathered by index as in a real search.
@@ -41,19 +42,16 @@ internal static class DartsStepBenchmark
         using var trainer = new DartsTrainer(model, new DartsTrainerOptions
         {
             TrainData = data, BatchSize = config.BatchSize, Epochs = 1, Unrolled = config.Unrolled, Device = options.Device,
-            Threads = threads, LogFrequency = 0,
+            Threads = threads, LogFrequency = 0, ReleaseFreedMemory = options.ReleaseFreedMemory,
+            FreedMemorySlack = options.FreedMemorySlack,
         });
-        var strategy = trainer.Loop.Strategy;
-        var phase = strategy.PlanEpoch(0)[0];
+        var phase = trainer.Loop.Strategy.PlanEpoch(0)[0];
         model.train();
         int step = 0;
         double residentAfterFirst = 0;
         void Step()
         {
-            using (NewDisposeScope())
-            {
-                strategy.Step(phase, step % phase.Steps);
-            }
+            trainer.Loop.RunStep(phase, step % phase.Steps);
             if (++step == 1)
             {
                 residentAfterFirst = ProcessMemory.ResidentMiB();
@@ -64,6 +62,8 @@ internal static class DartsStepBenchmark
         double peak = ProcessMemory.PeakResidentMiB();
         Console.WriteLine($"  step: {StepTimer.Describe(times)}");
         Console.WriteLine($"  resident: {residentAfterFirst:F0} MiB after step 1, {ProcessMemory.ResidentMiB():F0} MiB after step {step}; peak {peak:F0} MiB");
+        Console.WriteLine($"  native heap after the last step (MiB in use, free whether resident or released, mmapped): {ProcessMemory.NativeHeapMiB()}; " +
+            $"releases {trainer.Loop.Context.MemoryGuard?.Releases ?? 0} in {2 * step} passes");
         Console.WriteLine($"RESULT csharp config={name} step_ms={median:F0} ratio_vs_pytorch113={median / config.PyTorch113Ms:F2} " +
             $"ratio_vs_pytorch26={median / config.PyTorch26Ms:F2} peak_rss_mib={peak:F0} (PyTorch {config.PeakRss113}/{config.PeakRss26})");
     }

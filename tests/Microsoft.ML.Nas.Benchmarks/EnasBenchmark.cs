@@ -18,7 +18,8 @@ internal static class EnasBenchmark
 {
     public sealed record Result(double ChildMs, double ControllerMs, double PeakMiB, double ResidentAfterWarmupMiB, double ResidentAtEndMiB);
 
-    public static Result Run(EnasBenchmarkConfig config, int threads, int warmup, int childSteps, int controllerWarmup, int controllerSteps, string device)
+    public static Result Run(EnasBenchmarkConfig config, int threads, int warmup, int childSteps, int controllerWarmup, int controllerSteps, string device,
+        bool releaseFreedMemory, double freedMemorySlack)
     {
         random.manual_seed(0);
         using var data = Data(config, config.BatchSize * 40, DeviceSelection.Resolve(device));
@@ -42,16 +43,13 @@ internal static class EnasBenchmark
             Threads = threads,
             Device = device,
             LogFrequency = 0,
+            ReleaseFreedMemory = releaseFreedMemory,
+            FreedMemorySlack = freedMemorySlack,
         };
         using var trainer = new EnasTrainer(model, options);
-        var strategy = trainer.Loop.Strategy;
         var child = new OneShotPhase("child", int.MaxValue);
         var controller = new OneShotPhase("controller", int.MaxValue);
-        void Step(OneShotPhase phase)
-        {
-            using var scope = NewDisposeScope();
-            strategy.Step(phase, 0);
-        }
+        void Step(OneShotPhase phase) => trainer.Loop.RunStep(phase, 0);
 
         model.train();
         double residentAfterWarmup = 0;
@@ -72,7 +70,8 @@ internal static class EnasBenchmark
         double residentAtEnd = ProcessMemory.ResidentMiB();
         Console.WriteLine($"  {config.Name}: resident MiB by timed child step: {string.Join(" ", trace)}");
         var controllerTimes = StepTimer.Measure(() => Step(controller), controllerWarmup, controllerSteps);
-        Console.WriteLine($"  {config.Name}: child step {StepTimer.Describe(childTimes)}; controller step {StepTimer.Describe(controllerTimes)}");
+        Console.WriteLine($"  {config.Name}: child step {StepTimer.Describe(childTimes)}; controller step {StepTimer.Describe(controllerTimes)}; " +
+            $"memory releases {trainer.Loop.Context.MemoryGuard?.Releases ?? 0}");
         return new Result(StepTimer.Median(childTimes), StepTimer.Median(controllerTimes), ProcessMemory.PeakResidentMiB(), residentAfterWarmup, residentAtEnd);
     }
 

@@ -15,10 +15,10 @@ internal static class EnasReport
         var configs = options.Config is null ? EnasBenchmarkConfig.All : [EnasBenchmarkConfig.Find(options.Config)];
         int childSteps = Math.Max(options.Steps, 30);
         int controllerSteps = Math.Max(options.Steps / 5, 30);
-        Console.WriteLine($"enas: {threads} threads, device {options.Device}; child: {options.Warmup} warm-up + {childSteps} timed; controller (20 batches): 3 warm-up + {controllerSteps} timed");
+        Console.WriteLine($"enas: {threads} threads, device {options.Device}; child: {options.Warmup} warm-up + {childSteps} timed; controller (20 batches): 3 warm-up + {controllerSteps} timed; release freed memory {options.ReleaseFreedMemory} (slack {options.FreedMemorySlack})");
         foreach (var config in configs)
         {
-            var result = EnasBenchmark.Run(config, threads, options.Warmup, childSteps, 3, controllerSteps, options.Device);
+            var result = EnasBenchmark.Run(config, threads, options.Warmup, childSteps, 3, controllerSteps, options.Device, options.ReleaseFreedMemory, options.FreedMemorySlack);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RESULT csharp config={config.Name} child_ms={result.ChildMs:F1} controller_ms={result.ControllerMs:F0} peak_rss_mib={result.PeakMiB:F0} " +
                 $"rss_after_warmup_mib={result.ResidentAfterWarmupMiB:F0} rss_at_end_mib={result.ResidentAtEndMiB:F0} " +

@@ -9,6 +9,30 @@ internal static class ProcessMemory
     /// <summary>Current resident set size in MiB (VmRSS).</summary>
     public static double ResidentMiB() => ReadStatusKiB("VmRSS:") / 1024.0;
 
+    /// <summary>glibc's native heap: bytes in use and bytes held free (retained, not returned to the OS), in MiB; null off glibc.</summary>
+    public static (double InUse, double Free, double Mapped)? NativeHeapMiB()
+    {
+        try
+        {
+            var info = MallInfo2();
+            const double MiB = 1024.0 * 1024.0;
+            return (info.Uordblks / MiB, info.Fordblks / MiB, info.Hblkhd / MiB);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mallinfo2")]
+    private static extern MallocInfo MallInfo2();
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private readonly struct MallocInfo
+    {
+        public readonly nuint Arena, Ordblks, Smblks, Hblks, Hblkhd, Usmblks, Fsmblks, Uordblks, Fordblks, Keepcost;
+    }
+
     private static double ReadStatusKiB(string field)
     {
         if (!OperatingSystem.IsLinux())

@@ -10,6 +10,7 @@ using Microsoft.ML.Nas.Runtime;
 //       [--warmup 2] [--steps 200] [--threads 2]   (one configuration per process, so that peak RSS is its own)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- transform [--rounds 5] [--threads N] [--device cpu]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- mlnet-baselines [--epochs 12] [--threads N] [--device cpu]
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- pool-layout [--rounds 5] [--steps 100] [--threads 2]
 // tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh runs plain-cnn and PyTorch's pytorch/plain_cnn.py side by side.
 var options = BenchmarkArguments.Parse(args);
 TorchRuntime.EnsureAvailable();
@@ -30,11 +31,14 @@ switch (options.Command)
     case "transform":
         TransformThroughputReport.Run(options);
         break;
+    case "pool-layout":
+        PoolLayoutReport.Run(options);
+        break;
     case "mlnet-baselines":
         MLNetBaselinesReport.Run(options);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, mlnet-baselines.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, pool-layout, mlnet-baselines.");
         return 2;
 }
 return 0;

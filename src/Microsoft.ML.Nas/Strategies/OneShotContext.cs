@@ -14,6 +14,7 @@ public sealed class OneShotContext
     private readonly Dictionary<string, BatchStream> streams = new(StringComparer.Ordinal);
     private readonly Func<Tensor, Tensor, Tensor> loss;
     private readonly Func<Tensor, Tensor, double> metric;
+    private readonly Runtime.NativeMemoryGuard? memoryGuard;
 
     internal OneShotContext(nn.Module<Tensor, Tensor> model, Device device, OneShotTrainerOptions options, TensorDataset trainData,
         TensorDataset? validData, SgdWithMomentum weightOptimizer)
@@ -26,6 +27,7 @@ public sealed class OneShotContext
         WeightOptimizer = weightOptimizer;
         loss = options.Loss ?? ((logits, labels) => nn.functional.cross_entropy(logits, labels));
         metric = options.Metric ?? Metrics.Accuracy;
+        memoryGuard = options.ReleaseFreedMemory ? new Runtime.NativeMemoryGuard(options.FreedMemorySlack) : null;
     }
 
     /// <summary>The network being searched (the supernet).</summary>
@@ -45,6 +47,23 @@ public sealed class OneShotContext
 
     /// <summary>SGD over the model's parameters; the loop sets its learning rate each epoch (cosine schedule).</summary>
     public SgdWithMomentum WeightOptimizer { get; }
+
+    /// <summary>
+    /// Marks the end of a training pass: when <see cref="OneShotTrainerOptions.ReleaseFreedMemory"/> is set and the
+    /// device is the CPU, the C heap's freed pages go back to the operating system if resident memory has outgrown a
+    /// clean pass by more than the slack (<see cref="Runtime.NativeMemoryGuard"/>). Strategies call it between the
+    /// passes of a step, once the tensors of the finished pass are disposed; the loop calls it after every step.
+    /// </summary>
+    public void ReleaseFreedMemory()
+    {
+        if (memoryGuard is not null && Device.type == DeviceType.CPU)
+        {
+            memoryGuard.AfterPass();
+        }
+    }
+
+    /// <summary>The guard behind <see cref="ReleaseFreedMemory"/>; null when the option is off.</summary>
+    public Runtime.NativeMemoryGuard? MemoryGuard => memoryGuard;
 
     /// <summary>The current epoch, from 0.</summary>
     public int Epoch { get; internal set; }

@@ -113,6 +113,23 @@ public sealed class OneShotTrainer : IDisposable
         Options.Log?.Invoke($"Resumed from '{directory}' after epoch {history.Count}.");
     }
 
+    /// <summary>
+    /// Runs step <paramref name="step"/> of <paramref name="phase"/> as the epoch loop does: in a dispose scope of its
+    /// own, then releasing the freed native memory (<see cref="OneShotContext.ReleaseFreedMemory"/>). For callers that
+    /// drive steps themselves, such as benchmarks.
+    /// </summary>
+    public StepResult RunStep(OneShotPhase phase, int step)
+    {
+        ArgumentNullException.ThrowIfNull(phase);
+        StepResult result;
+        using (NewDisposeScope())
+        {
+            result = Strategy.Step(phase, step);
+        }
+        context.ReleaseFreedMemory();
+        return result;
+    }
+
     /// <summary>Mean loss and metric of the model over <paramref name="data"/> (evaluation mode, no gradients).</summary>
     public EvaluationResult Evaluate(TensorDataset data) => context.Evaluate(data);
 
@@ -151,11 +168,7 @@ public sealed class OneShotTrainer : IDisposable
             for (int step = 0; step < phase.Steps; step++)
             {
                 Options.CancellationToken.ThrowIfCancellationRequested();
-                StepResult result;
-                using (NewDisposeScope())
-                {
-                    result = Strategy.Step(phase, step);
-                }
+                var result = RunStep(phase, step);
                 means.Add(result);
                 if (Options.LogFrequency > 0 && ((step + 1) % Options.LogFrequency == 0 || step + 1 == phase.Steps))
                 {

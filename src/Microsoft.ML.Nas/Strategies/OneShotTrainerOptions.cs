@@ -51,6 +51,21 @@ public class OneShotTrainerOptions
     /// <summary>libtorch intra-op threads; null for <see cref="Runtime.TorchRuntime.DefaultThreadCount"/>.</summary>
     public int? Threads { get; set; }
 
+    /// <summary>
+    /// Whether freed CPU memory goes back to the operating system between training passes when resident memory has
+    /// outgrown what a pass needs by more than <see cref="FreedMemorySlack"/> (see <see cref="Runtime.NativeMemoryGuard"/>);
+    /// default true. It keeps resident memory flat and the peak near what a step really holds, at some cost in time
+    /// (page faults); set false to trade memory for speed. No effect on CUDA devices or outside glibc.
+    /// </summary>
+    public bool ReleaseFreedMemory { get; set; } = true;
+
+    /// <summary>
+    /// With <see cref="ReleaseFreedMemory"/>, the growth of resident memory beyond a clean pass's footprint that is
+    /// tolerated before freed memory is released, as a fraction; default 0.1. 0 releases after every pass (lowest
+    /// peak, slowest).
+    /// </summary>
+    public double FreedMemorySlack { get; set; } = Runtime.NativeMemoryGuard.DefaultSlack;
+
     /// <summary>A log line every this many steps of a phase; 0 for none.</summary>
     public int LogFrequency { get; set; } = 10;
 
@@ -90,6 +105,10 @@ public class OneShotTrainerOptions
         if (!(ValidationFraction >= 0 && ValidationFraction < 1))
         {
             throw new ArgumentException($"{nameof(ValidationFraction)} must lie in [0, 1); got {ValidationFraction}.", nameof(ValidationFraction));
+        }
+        if (!(FreedMemorySlack >= 0))
+        {
+            throw new ArgumentException($"{nameof(FreedMemorySlack)} must be a non-negative fraction (0.1 = 10%); got {FreedMemorySlack}.", nameof(FreedMemorySlack));
         }
         if (LogFrequency < 0)
         {

@@ -41,6 +41,12 @@ public sealed class SecondOrderArchitectureStep
     public double FiniteDifferenceScale { get; set; } = 0.01;
 
     /// <summary>
+    /// Called after each of the four backward passes (virtual step, validation, w⁺, w⁻), once that pass's graph is
+    /// freed: the trainer releases freed native memory there. Null for nothing.
+    /// </summary>
+    public Action? AfterPass { get; set; }
+
+    /// <summary>
     /// Sets each alpha's gradient to the second-order hypergradient at virtual step size <paramref name="xi"/> (DARTS
     /// uses the weights' current learning rate) and returns <c>L_val(w', α)</c>. The weights end as they began.
     /// </summary>
@@ -138,9 +144,10 @@ public sealed class SecondOrderArchitectureStep
         return loss(model.call(batch.Features), batch.Labels);
     }
 
-    private static Tensor[] Gradients(Tensor output, IReadOnlyList<Tensor> inputs)
+    private Tensor[] Gradients(Tensor output, IReadOnlyList<Tensor> inputs)
     {
         var gradients = autograd.grad([output], [.. inputs], allow_unused: true);
+        AfterPass?.Invoke();
         var result = new Tensor[inputs.Count];
         for (int i = 0; i < inputs.Count; i++)
         {
