@@ -49,6 +49,7 @@ internal static class DartsStepBenchmark
         model.train();
         int step = 0;
         double residentAfterFirst = 0;
+        var trace = new List<string>();
         void Step()
         {
             trainer.Loop.RunStep(phase, step % phase.Steps);
@@ -56,14 +57,22 @@ internal static class DartsStepBenchmark
             {
                 residentAfterFirst = ProcessMemory.ResidentMiB();
             }
+            if (step % 25 == 0)
+            {
+                trace.Add($"{step}:{ProcessMemory.ResidentMiB():F0}/{ProcessMemory.PeakResidentMiB():F0}");
+            }
         }
         var times = StepTimer.Measure(Step, options.Warmup, options.Steps);
         double median = StepTimer.Median(times);
         double peak = ProcessMemory.PeakResidentMiB();
         Console.WriteLine($"  step: {StepTimer.Describe(times)}");
         Console.WriteLine($"  resident: {residentAfterFirst:F0} MiB after step 1, {ProcessMemory.ResidentMiB():F0} MiB after step {step}; peak {peak:F0} MiB");
+        if (trace.Count > 0)
+        {
+            Console.WriteLine($"  resident/peak MiB by step: {string.Join(" ", trace)}");
+        }
         Console.WriteLine($"  native heap after the last step (MiB in use, free whether resident or released, mmapped): {ProcessMemory.NativeHeapMiB()}; " +
-            $"releases {trainer.Loop.Context.MemoryGuard?.Releases ?? 0} in {2 * step} passes");
+            $"{trainer.Loop.Context.MemoryGuard?.Releases ?? 0} releases over {step} steps");
         Console.WriteLine($"RESULT csharp config={name} step_ms={median:F0} ratio_vs_pytorch113={median / config.PyTorch113Ms:F2} " +
             $"ratio_vs_pytorch26={median / config.PyTorch26Ms:F2} peak_rss_mib={peak:F0} (PyTorch {config.PeakRss113}/{config.PeakRss26})");
     }
