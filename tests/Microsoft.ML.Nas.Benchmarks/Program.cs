@@ -11,7 +11,9 @@ using Microsoft.ML.Nas.Runtime;
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- transform [--rounds 5] [--threads N] [--device cpu]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- mlnet-baselines [--epochs 12] [--threads N] [--device cpu]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- pool-layout [--rounds 5] [--steps 100] [--threads 2]
-// tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh runs plain-cnn and PyTorch's pytorch/plain_cnn.py side by side.
+// darts and enas also take --keep-freed (no release of freed native memory between passes) and --slack F (the guard's slack).
+// tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh, compare-darts.sh and compare-enas.sh run the C# benchmarks and
+// their PyTorch counterparts in pytorch/ side by side.
 var options = BenchmarkArguments.Parse(args);
 TorchRuntime.EnsureAvailable();
 switch (options.Command)

@@ -63,6 +63,13 @@ public abstract class NasOptions
     /// <summary>libtorch's thread count; null keeps the library's measured default.</summary>
     public int? Threads { get; set; }
 
+    /// <summary>
+    /// Whether search and final training hand freed CPU memory back to the system between passes once fragmentation
+    /// has grown resident memory by 10% (see <see cref="Strategies.OneShotTrainerOptions.ReleaseFreedMemory"/>);
+    /// default true. False is faster and uses more memory.
+    /// </summary>
+    public bool ReleaseFreedMemory { get; set; } = true;
+
     /// <summary>The seed of weights, shuffles and sampling; null takes the MLContext's seed (or 0).</summary>
     public int? Seed { get; set; }
 

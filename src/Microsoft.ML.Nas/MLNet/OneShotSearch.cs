@@ -69,6 +69,7 @@ internal sealed class OneShotSearch : IArchitectureSearch
         trainer.Seed = run.Seed;
         trainer.Device = OneShotBridge.DeviceOption(run.Device);
         trainer.Threads = options.Threads;
+        trainer.ReleaseFreedMemory = options.ReleaseFreedMemory;
         trainer.Log = run.Log;
         trainer.Progress = new OneShotBridge(run, phase);
         trainer.CancellationToken = options.CancellationToken;

@@ -6,8 +6,8 @@ namespace Microsoft.ML.Nas.Runtime;
 /// <see cref="Slack"/>.
 /// </summary>
 /// <remarks>
-/// Releasing after every pass keeps the peak lowest but makes every pass fault its pages in again: +35% on a DARTS
-/// step and +50% on a small ENAS child step in <c>tests/Microsoft.ML.Nas.Benchmarks</c>. A pass that starts on a
+/// Releasing after every pass keeps the peak lowest but makes every pass fault its pages in again: +35% to +75% on a
+/// DARTS step and +55% on a small ENAS child step in <c>tests/Microsoft.ML.Nas.Benchmarks</c>. A pass that starts on a
 /// released heap shows how much memory it really needs; fragmentation then grows resident memory a little with each
 /// pass, and the guard releases only once that growth passes the slack. The footprint it compares against is the
 /// largest such clean pass seen, so passes that legitimately need more memory (a bigger sampled architecture) raise

@@ -1,8 +1,10 @@
-"""PyTorch side of the DARTS step benchmark (first order), for a side-by-side ratio measured in the same minute as
+"""PyTorch side of the DARTS step benchmark (first and second order), for a side-by-side ratio measured in the same minute as
 `darts --config ...` of the C# benchmark. The network follows NNI v1's DARTS CNN (ops, cells, keys, stem 3C, reductions
 at n/3 and 2n/3, search BNs without affine) and the step follows NNI v1's DartsTrainer: an architecture step (full
 backward of the validation loss, Adam 3e-4, betas (0.5, 0.999), wd 1e-3), then a weight step (SGD 0.025, momentum 0.9,
-wd 3e-4, clip 5). Written from those semantics, not copied.
+wd 3e-4, clip 5). Second order replaces the architecture step's gradient by the paper's: a virtual SGD step w' (with
+momentum and weight decay) on the training batch, gradients of the validation loss at w', and the finite-difference
+Hessian-vector product at w ± eps·dw (eps = 0.01 / |dw|). Written from those semantics, not copied.
 
     /usr/bin/python3 tests/Microsoft.ML.Nas.Benchmarks/pytorch/darts_step.py --config mnist-first [--warmup 1] [--steps 5] [--threads 2]
 """
@@ -15,7 +17,9 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-CONFIGS = {"cifar-first": (3, 32, 8, 5, 32), "mnist-first": (1, 28, 8, 3, 64)}
+CONFIGS = {"cifar-first": (3, 32, 8, 5, 32, False), "mnist-first": (1, 28, 8, 3, 64, False),
+           "cifar-second": (3, 32, 8, 5, 32, True), "mnist-second": (1, 28, 8, 3, 64, True)}
+LR, MOMENTUM, WD = 0.025, 0.9, 3e-4
 
 
 class ReluConvBn(nn.Sequential):
@@ -114,6 +118,34 @@ class Network(nn.Module):
         return self.linear(F.adaptive_avg_pool2d(s1, 1).flatten(1))
 
 
+def second_order_alpha_gradients(model, alphas, weights, w_optim, train, valid):
+    backup = [w.detach().clone() for w in weights]
+    grads = torch.autograd.grad(F.cross_entropy(model(train[0]), train[1]), weights)
+    with torch.no_grad():
+        for w, g in zip(weights, grads):
+            direction = g + WD * w
+            buffer = w_optim.state.get(w, {}).get("momentum_buffer")
+            if buffer is not None:
+                direction = direction + MOMENTUM * buffer
+            w.sub_(LR * direction)
+    valid_grads = torch.autograd.grad(F.cross_entropy(model(valid[0]), valid[1]), alphas + weights)
+    d_alpha, d_w = valid_grads[:len(alphas)], valid_grads[len(alphas):]
+    eps = 0.01 / torch.cat([d.flatten() for d in d_w]).norm()
+
+    def alpha_gradients_at(sign):
+        with torch.no_grad():
+            for w, b, d in zip(weights, backup, d_w):
+                w.copy_(b + sign * eps * d)
+        return torch.autograd.grad(F.cross_entropy(model(train[0]), train[1]), alphas)
+
+    plus, minus = alpha_gradients_at(1.0), alpha_gradients_at(-1.0)
+    with torch.no_grad():
+        for w, b in zip(weights, backup):
+            w.copy_(b)
+        for a, d, p, m in zip(alphas, d_alpha, plus, minus):
+            a.grad = d - LR * (p - m) / (2 * eps)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", default="mnist-first", choices=sorted(CONFIGS))
@@ -123,11 +155,11 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    cin, size, c, layers, batch = CONFIGS[args.config]
+    cin, size, c, layers, batch, unrolled = CONFIGS[args.config]
     model = Network(cin, c, 10, layers)
     alphas = list(model.alphas.parameters())
     weights = [p for n, p in model.named_parameters() if not n.startswith("alphas")]
-    w_optim = torch.optim.SGD(weights, 0.025, momentum=0.9, weight_decay=3e-4)
+    w_optim = torch.optim.SGD(weights, LR, momentum=MOMENTUM, weight_decay=WD)
     a_optim = torch.optim.Adam(alphas, 3e-4, betas=(0.5, 0.999), weight_decay=1e-3)
     data = torch.randn(16 * batch, cin, size, size)
     labels = torch.randint(0, 10, (16 * batch,))
@@ -137,7 +169,10 @@ def main():
         xt, yt = data[j * batch:(j + 1) * batch], labels[j * batch:(j + 1) * batch]
         xv, yv = data[(j + 1) * batch:(j + 2) * batch], labels[(j + 1) * batch:(j + 2) * batch]
         a_optim.zero_grad()
-        F.cross_entropy(model(xv), yv).backward()
+        if unrolled:
+            second_order_alpha_gradients(model, alphas, weights, w_optim, (xt, yt), (xv, yv))
+        else:
+            F.cross_entropy(model(xv), yv).backward()
         a_optim.step()
         w_optim.zero_grad()
         F.cross_entropy(model(xt), yt).backward()
