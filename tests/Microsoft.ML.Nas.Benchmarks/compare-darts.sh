@@ -8,10 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds="${1:-3}"; threads="${2:-2}"; steps="${3:-6}"; configs="${4:-mnist-first cifar-first mnist-second cifar-second}"
-./scripts/install-prerequisites.sh >/dev/null
-dotnet build -c Release tests/Microsoft.ML.Nas.Benchmarks -v quiet -nologo >/dev/null
-csharp=tests/Microsoft.ML.Nas.Benchmarks/bin/Release/net10.0/Microsoft.ML.Nas.Benchmarks.dll
-results=$(mktemp)
+source tests/Microsoft.ML.Nas.Benchmarks/compare-setup.sh
 for config in $configs; do
   for ((r = 1; r <= rounds; r++)); do
     dotnet "$csharp" darts --config "$config" --threads "$threads" --warmup 1 --steps "$steps" | grep '^RESULT' >> "$results"
@@ -23,4 +20,3 @@ for config in $configs; do
 done
 echo "DARTS step medians, $threads threads, alternating processes (median over $rounds rounds of $steps steps)"
 awk -v baseline=pytorch -f tests/Microsoft.ML.Nas.Benchmarks/results-table.awk "$results"
-rm -f "$results"

@@ -9,10 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds="${1:-3}"; threads="${2:-2}"; steps="${3:-200}"; configs="${4:-macro-cifar micro-cifar macro-mnist micro-mnist}"
-./scripts/install-prerequisites.sh >/dev/null
-dotnet build -c Release tests/Microsoft.ML.Nas.Benchmarks -v quiet -nologo >/dev/null
-csharp=tests/Microsoft.ML.Nas.Benchmarks/bin/Release/net10.0/Microsoft.ML.Nas.Benchmarks.dll
-results=$(mktemp)
+source tests/Microsoft.ML.Nas.Benchmarks/compare-setup.sh
 for config in $configs; do
   for ((r = 1; r <= rounds; r++)); do
     dotnet "$csharp" enas --config "$config" --threads "$threads" --steps "$steps" | grep '^RESULT' >> "$results"
@@ -23,4 +20,3 @@ for config in $configs; do
 done
 echo "ENAS step medians, $threads threads, alternating processes (median over $rounds rounds)"
 awk -v baseline=pytorch -f tests/Microsoft.ML.Nas.Benchmarks/results-table.awk "$results"
-rm -f "$results"

@@ -6,10 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds="${1:-7}"; threads="${2:-2}"
-./scripts/install-prerequisites.sh >/dev/null
-dotnet build -c Release tests/Microsoft.ML.Nas.Benchmarks -v quiet -nologo >/dev/null
-csharp=tests/Microsoft.ML.Nas.Benchmarks/bin/Release/net10.0/Microsoft.ML.Nas.Benchmarks.dll
-results=$(mktemp)
+source tests/Microsoft.ML.Nas.Benchmarks/compare-setup.sh
 for ((r = 1; r <= rounds; r++)); do
   dotnet "$csharp" plain-cnn --rounds 1 --threads "$threads" | grep '^RESULT' >> "$results"
   /usr/bin/python3 tests/Microsoft.ML.Nas.Benchmarks/pytorch/plain_cnn.py --rounds 1 --threads "$threads" | grep '^RESULT' >> "$results"
@@ -40,4 +37,3 @@ awk '
     printf "%-18s %10.2f %10.2f %8.2f\n", "inference ms", med["csharp","infer_ms"], med["pytorch","infer_ms"], med["csharp","infer_ms"] / med["pytorch","infer_ms"]
     printf "%-18s %10.0f %10.0f %8.2f\n", "peak RSS MiB", med["csharp","peak_rss_mib"], med["pytorch","peak_rss_mib"], med["csharp","peak_rss_mib"] / med["pytorch","peak_rss_mib"]
   }' "$results"
-rm -f "$results"
