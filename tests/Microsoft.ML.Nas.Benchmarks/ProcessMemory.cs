@@ -9,7 +9,7 @@ internal static class ProcessMemory
     /// <summary>Current resident set size in MiB (VmRSS).</summary>
     public static double ResidentMiB() => ReadStatusKiB("VmRSS:") / 1024.0;
 
-    /// <summary>glibc's native heap: bytes in use and bytes held free (retained, not returned to the OS), in MiB; null off glibc.</summary>
+    /// <summary>glibc's native heap in MiB: in use, free inside the heap (resident, or already released by a trim) and mmapped; null off glibc.</summary>
     public static (double InUse, double Free, double Mapped)? NativeHeapMiB()
     {
         try
