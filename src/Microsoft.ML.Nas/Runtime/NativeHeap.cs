@@ -33,6 +33,19 @@ public static class NativeHeap
         return true;
     }
 
+    /// <summary>This process's resident memory in bytes (the working set outside Linux).</summary>
+    public static long ResidentBytes()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            return process.WorkingSet64;
+        }
+        // statm's second field is the resident size in pages.
+        var fields = File.ReadAllText("/proc/self/statm").Split(' ');
+        return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+    }
+
     private static bool Probe()
     {
         if (!OperatingSystem.IsLinux())

@@ -22,7 +22,7 @@ public sealed class NativeMemoryGuard
     /// <summary>A guard over this process's resident memory and C heap.</summary>
     /// <param name="slack">Growth beyond the clean footprint tolerated before a release, as a fraction (0.1 = 10%).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="slack"/> is negative or not a number.</exception>
-    public NativeMemoryGuard(double slack = DefaultSlack) : this(slack, ReadResidentBytes, NativeHeap.Release, NativeHeap.IsSupported)
+    public NativeMemoryGuard(double slack = DefaultSlack) : this(slack, NativeHeap.ResidentBytes, NativeHeap.Release, NativeHeap.IsSupported)
     {
     }
 
@@ -83,17 +83,5 @@ public sealed class NativeMemoryGuard
             Releases++;
         }
         return lastPassReleased;
-    }
-
-    private static long ReadResidentBytes()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            using var process = System.Diagnostics.Process.GetCurrentProcess();
-            return process.WorkingSet64;
-        }
-        // statm's second field is the resident size in pages.
-        var fields = File.ReadAllText("/proc/self/statm").Split(' ');
-        return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
     }
 }

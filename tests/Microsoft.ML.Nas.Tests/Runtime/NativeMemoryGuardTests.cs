@@ -64,7 +64,7 @@ public sealed class NativeMemoryGuardTests
         var filler = Enumerable.Repeat((byte)1, BlockBytes).ToArray();
         var blocks = new IntPtr[Blocks];
         NativeHeap.Release();
-        long before = ResidentBytes();
+        long before = NativeHeap.ResidentBytes();
         for (int i = 0; i < Blocks; i++)
         {
             blocks[i] = Marshal.AllocHGlobal(BlockBytes);
@@ -74,9 +74,9 @@ public sealed class NativeMemoryGuardTests
         {
             Marshal.FreeHGlobal(blocks[i]);
         }
-        long afterFree = ResidentBytes();
+        long afterFree = NativeHeap.ResidentBytes();
         Assert.IsTrue(NativeHeap.Release());
-        long afterRelease = ResidentBytes();
+        long afterRelease = NativeHeap.ResidentBytes();
         for (int i = 1; i < Blocks; i += 2)
         {
             Marshal.FreeHGlobal(blocks[i]);
@@ -87,7 +87,4 @@ public sealed class NativeMemoryGuardTests
         Assert.IsTrue(afterFree - before > 350 * MiB, $"freed blocks between used ones stay resident: {trace}");
         Assert.IsTrue(afterFree - afterRelease > 150 * MiB, $"the release hands the freed 200 MiB back: {trace}");
     }
-
-    internal static long ResidentBytes() =>
-        long.Parse(File.ReadAllText("/proc/self/statm").Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
 }

@@ -66,9 +66,7 @@ public sealed class DartsTrainerTests
     [TestMethod]
     public void Search_steps_on_the_cpu_keep_resident_memory_flat()
     {
-        var digits = MnistDigits.Load();
-        var indices = digits.TrainIndices[..512];
-        using var data = TensorDataset.FromArrays(digits.GetFeatures(indices), [1, 28, 28], digits.GetLabels(indices), DeviceSelection.Resolve("cpu"), 10);
+        using var data = Digits(512, [1, 28, 28]);
         random.manual_seed(2);
         using var model = new DartsNetwork(1, 28, 4, 10, layers: 3, nodes: 2);
         using var trainer = new DartsTrainer(model, new DartsTrainerOptions
@@ -85,7 +83,7 @@ public sealed class DartsTrainerTests
         for (int step = 0; step < 32; step++)
         {
             trainer.Loop.RunStep(phase, step % phase.Steps);
-            resident.Add(Runtime.NativeMemoryGuardTests.ResidentBytes());
+            resident.Add(NativeHeap.ResidentBytes());
             if (step == 7)
             {
                 footprintAfterWarmup = guard.CleanFootprint;
@@ -140,12 +138,12 @@ public sealed class DartsTrainerTests
         return (alphas, weights);
     }
 
-    private static TensorDataset Digits(int count)
+    private static TensorDataset Digits(int count, long[]? sampleShape = null)
     {
         TorchRuntime.EnsureAvailable();
         var digits = MnistDigits.Load();
         var indices = digits.TrainIndices[..count];
-        return TensorDataset.FromArrays(digits.GetFeatures(indices), [784], digits.GetLabels(indices), DeviceSelection.Resolve("cpu"), 10);
+        return TensorDataset.FromArrays(digits.GetFeatures(indices), sampleShape ?? [784], digits.GetLabels(indices), DeviceSelection.Resolve("cpu"), 10);
     }
 
     private sealed class Inline(Action<OneShotProgress> report) : IProgress<OneShotProgress>
