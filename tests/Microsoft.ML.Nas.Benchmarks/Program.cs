@@ -10,7 +10,7 @@ using Microsoft.ML.Nas.Runtime;
 //       [--warmup 2] [--steps 200] [--threads 2]   (one configuration per process, so that peak RSS is its own)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- transform [--rounds 5] [--threads N] [--device cpu]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- mlnet-baselines [--epochs 12] [--threads N] [--device cpu]
-//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- pool-layout [--rounds 5] [--steps 100] [--threads 2]
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- pool-kernels [--rounds 3] [--steps 100] [--threads 2]
 // darts and enas also take --keep-freed (no release of freed native memory between passes) and --slack F (the guard's slack).
 // tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh, compare-darts.sh and compare-enas.sh run the C# benchmarks and
 // their PyTorch counterparts in pytorch/ side by side.
@@ -33,14 +33,14 @@ switch (options.Command)
     case "transform":
         TransformThroughputReport.Run(options);
         break;
-    case "pool-layout":
-        PoolLayoutReport.Run(options);
+    case "pool-kernels":
+        PoolKernelReport.Run(options);
         break;
     case "mlnet-baselines":
         MLNetBaselinesReport.Run(options);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, pool-layout, mlnet-baselines.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, pool-kernels, mlnet-baselines.");
         return 2;
 }
 return 0;

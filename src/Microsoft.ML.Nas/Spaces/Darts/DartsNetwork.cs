@@ -1,3 +1,4 @@
+using Microsoft.ML.Nas.Spaces.Ops;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -101,6 +102,7 @@ public sealed class DartsNetwork : Module<Tensor, Tensor>, IAuxiliaryHeadModel, 
     {
         ArgumentNullException.ThrowIfNull(input);
         var s0 = stem.call(input);
+        ChannelsLast.Adopt(ref s0);
         var s1 = s0;
         Tensor? auxiliary = null;
         for (int i = 0; i < cells.Count; i++)

@@ -60,6 +60,7 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var current = stem.call(input);
+        ChannelsLast.Adopt(ref current);
         var outputs = new List<Tensor>(Layers);
         for (int i = 0; i < Layers; i++)
         {

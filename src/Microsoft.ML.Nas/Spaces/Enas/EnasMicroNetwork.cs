@@ -96,6 +96,7 @@ public sealed class EnasMicroNetwork : nn.Module<Tensor, Tensor>, IAuxiliaryHead
     private (Tensor Logits, Tensor? Auxiliary) Run(Tensor input, bool withAuxiliary)
     {
         var previous = stem.call(input);
+        ChannelsLast.Adopt(ref previous);
         var current = previous;
         Tensor? auxiliary = null;
         for (int stage = 0; stage < stages.Count; stage++)

@@ -11,9 +11,12 @@ namespace Microsoft.ML.Nas.Spaces.Ops;
 public sealed class DilConv : Module<Tensor, Tensor>
 {
     private readonly Module<Tensor, Tensor> relu;
-    private readonly Module<Tensor, Tensor> depthwise;
+    private readonly TorchSharp.Modules.Conv2d depthwise;
     private readonly Module<Tensor, Tensor> pointwise;
     private readonly Module<Tensor, Tensor> bn;
+    private readonly int stride;
+    private readonly int dilation;
+    private readonly long[] undilatedPadding;
 
     /// <summary>Creates the op with "same" padding (dilation × (k − 1) / 2).</summary>
     /// <param name="inChannels">Input channels.</param>
@@ -28,6 +31,9 @@ public sealed class DilConv : Module<Tensor, Tensor>
         OpChecks.Channels(outChannels, nameof(outChannels));
         OpChecks.Kernel(kernelSize, nameof(kernelSize));
         OpChecks.Dilation(dilation, nameof(dilation));
+        this.stride = stride;
+        this.dilation = dilation;
+        undilatedPadding = [OpChecks.SamePadding(kernelSize), OpChecks.SamePadding(kernelSize)];
         relu = ReLU();
         depthwise = Conv2d(inChannels, inChannels, kernelSize, stride: OpChecks.Stride(stride, nameof(stride)),
             padding: OpChecks.SamePadding(kernelSize, dilation), dilation: dilation, groups: inChannels, bias: false);
@@ -40,6 +46,20 @@ public sealed class DilConv : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return bn.call(pointwise.call(depthwise.call(relu.call(input)))).MoveToOuterDisposeScope();
+        var activated = relu.call(input);
+        var filtered = stride == dilation && stride > 1 && input.device_type == DeviceType.CPU
+            ? SubsampledDepthwise(activated)
+            : depthwise.call(activated);
+        return bn.call(pointwise.call(filtered)).MoveToOuterDisposeScope();
+    }
+
+    // With stride = dilation = s, every tap of every output lands on a pixel whose row and column are multiples of s
+    // (the same padding is a multiple of s too), so the convolution equals an undilated one at stride 1 over those
+    // pixels. oneDNN has no direct CPU kernel for a strided dilated depthwise convolution and falls back to im2col and
+    // GEMM, several times slower in the backward pass; the undilated one runs its depthwise kernel.
+    private Tensor SubsampledDepthwise(Tensor activated)
+    {
+        var pixels = activated.slice(2, 0, activated.shape[2], stride).slice(3, 0, activated.shape[3], stride);
+        return nn.functional.conv2d(pixels, depthwise.weight, padding: undilatedPadding, groups: activated.shape[1]);
     }
 }

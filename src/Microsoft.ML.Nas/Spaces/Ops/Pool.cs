@@ -30,8 +30,8 @@ public sealed class Pool : Module<Tensor, Tensor>
 
     internal static Module<Tensor, Tensor> Create(PoolKind kind, int stride) => kind switch
     {
-        PoolKind.Max => MaxPool2d(3, stride, 1),
-        PoolKind.Average => AvgPool2d(3, stride, 1, count_include_pad: false),
+        PoolKind.Max => new MaxPool3x3(stride),
+        PoolKind.Average => new AveragePool3x3(stride),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The pool kind must be Max or Average."),
     };
 }

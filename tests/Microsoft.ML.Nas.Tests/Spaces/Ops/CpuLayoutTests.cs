@@ -1,0 +1,65 @@
+using Microsoft.ML.Nas.Spaces.Ops;
+using TorchSharp;
+using static Microsoft.ML.Nas.Tests.Spaces.Ops.OpAssertions;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Tests.Spaces.Ops;
+
+/// <summary>The CPU's faster routes (channels-last activations, subsampled dilated convolutions) compute what the plain ones do.</summary>
+[TestClass]
+public sealed class CpuLayoutTests
+{
+    [TestMethod]
+    public void Channels_last_copies_keep_values_and_are_recognised()
+    {
+        using var scope = NewDisposeScope();
+        var nchw = randn(2, 8, 5, 7);
+        Assert.IsFalse(ChannelsLast.Is(nchw));
+        var converted = ChannelsLast.ConvertOnCpu(nchw);
+        Assert.IsNotNull(converted);
+        Assert.IsTrue(ChannelsLast.Is(converted));
+        CollectionAssert.AreEqual(new long[] { 8 * 5 * 7, 1, 7 * 8, 8 }, converted.stride());
+        Assert.IsTrue(converted.eq(nchw).all().item<bool>());
+        Assert.IsNull(ChannelsLast.ConvertOnCpu(converted), "An NHWC tensor is not copied again.");
+        Assert.IsNull(ChannelsLast.ConvertOnCpu(randn(2, 8, 5, 7, dtype: ScalarType.Float64)), "Only float32 has the faster kernels.");
+        Assert.IsNull(ChannelsLast.ConvertOnCpu(randn(2, 8)), "Only 4-d activations have a channels-last layout.");
+
+        var activation = nchw.clone();
+        ChannelsLast.Adopt(ref activation);
+        Assert.IsTrue(ChannelsLast.Is(activation) && activation.eq(nchw).all().item<bool>());
+    }
+
+    [TestMethod]
+    [DataRow(3, 28)]
+    [DataRow(5, 14)]
+    [DataRow(3, 7)]
+    [DataRow(5, 7)]
+    public void Strided_dilated_conv_equals_the_dilated_convolution_it_replaces(int kernelSize, int size)
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(3);
+        using var op = new DilConv(8, 8, kernelSize, stride: 2, dilation: 2, affine: true);
+        op.to(TestDevice).eval();
+        var weights = op.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var buffers = op.named_buffers().ToDictionary(b => b.name, b => b.buffer);
+        var values = randn(4, 8, size, size, device: TestDevice);
+        var ours = values.clone().requires_grad_(true);
+        var reference = values.clone().requires_grad_(true);
+
+        var output = op.call(ours);
+        var depthwise = nn.functional.conv2d(nn.functional.relu(reference), weights["depthwise.weight"], strides: [2, 2],
+            padding: [kernelSize - 1, kernelSize - 1], dilation: [2, 2], groups: 8);
+        var expected = nn.functional.batch_norm(nn.functional.conv2d(depthwise, weights["pointwise.weight"]),
+            buffers["bn.running_mean"], buffers["bn.running_var"], weights["bn.weight"], weights["bn.bias"], training: false);
+        var upstream = randn(expected.shape, device: TestDevice);
+        (output * upstream).sum().backward();
+        var ourWeightGradient = weights["depthwise.weight"].grad!.clone();
+        weights["depthwise.weight"].grad!.zero_();
+        (expected * upstream).sum().backward();
+
+        CollectionAssert.AreEqual(expected.shape, output.shape);
+        Assert.IsTrue(output.allclose(expected, rtol: 1e-4, atol: 1e-5), "Outputs differ.");
+        Assert.IsTrue(ours.grad!.allclose(reference.grad!, rtol: 1e-4, atol: 1e-5), "Input gradients differ.");
+        Assert.IsTrue(ourWeightGradient.allclose(weights["depthwise.weight"].grad!, rtol: 1e-4, atol: 1e-4), "Depthwise weight gradients differ.");
+    }
+}
