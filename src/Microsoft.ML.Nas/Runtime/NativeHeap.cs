@@ -13,13 +13,15 @@ namespace Microsoft.ML.Nas.Runtime;
 /// while resident memory reached 2.8 GiB, with only 70 MiB in use between steps. Releasing between passes keeps the
 /// peak near the live peak and resident memory flat; the price is page faults when the pages are touched again, which
 /// is why training releases through <see cref="NativeMemoryGuard"/> rather than after every pass.</para>
-/// <para>Outside glibc (Windows, macOS, musl) there is no such call and <see cref="Release"/> does nothing.</para>
+/// <para>Outside glibc (Windows, macOS, musl) there is no such call and <see cref="Release"/> does nothing. Neither
+/// does it where jemalloc or tcmalloc replaced glibc's <c>malloc</c> (through <c>LD_PRELOAD</c>): libtorch's memory is
+/// then theirs, and jemalloc, measured on the same 200-step DARTS run, keeps the peak flat by itself.</para>
 /// </remarks>
 public static class NativeHeap
 {
     private static readonly Lazy<bool> Supported = new(Probe, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Whether this process's C library can release free heap pages (Linux with glibc).</summary>
+    /// <summary>Whether this process's C library can release free heap pages (Linux with glibc's own <c>malloc</c>).</summary>
     public static bool IsSupported => Supported.Value;
 
     /// <summary>Returns the heap's free pages to the operating system. Returns false where that is not supported.</summary>
@@ -48,7 +50,7 @@ public static class NativeHeap
 
     private static bool Probe()
     {
-        if (!OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() || AllocatorReplaced())
         {
             return false;
         }
@@ -62,6 +64,13 @@ public static class NativeHeap
         {
             return false;
         }
+    }
+
+    // jemalloc exports mallctl and tcmalloc tc_malloc; either in the process's global scope means malloc is theirs.
+    private static bool AllocatorReplaced()
+    {
+        var process = NativeLibrary.GetMainProgramHandle();
+        return NativeLibrary.TryGetExport(process, "mallctl", out _) || NativeLibrary.TryGetExport(process, "tc_malloc", out _);
     }
 
     [DllImport("libc", EntryPoint = "malloc_trim")]
