@@ -17,6 +17,7 @@ internal sealed class AveragePool3x3 : nn.Module<Tensor, Tensor>
 {
     private static readonly long[] Padding = [1, 1];
     private readonly int stride;
+    // Built on the first CPU call and again only if the channels, size or type change (a network's pool sees one shape).
     private Tensor? ones;
     private Tensor? reciprocalCounts;
 
@@ -49,10 +50,10 @@ internal sealed class AveragePool3x3 : nn.Module<Tensor, Tensor>
 
     private Tensor Ones(long channels, Tensor like)
     {
-        if (ones is null || ones.shape[0] != channels || ones.dtype != like.dtype || ones.device != like.device)
+        if (ones is null || ones.shape[0] != channels || ones.dtype != like.dtype)
         {
             ones?.Dispose();
-            ones = torch.ones([channels, 1, 3, 3], dtype: like.dtype, device: like.device).DetachFromDisposeScope();
+            ones = torch.ones([channels, 1, 3, 3], dtype: like.dtype).DetachFromDisposeScope();
         }
         return ones;
     }
@@ -62,13 +63,13 @@ internal sealed class AveragePool3x3 : nn.Module<Tensor, Tensor>
     {
         long height = like.shape[2], width = like.shape[3];
         if (reciprocalCounts is null || reciprocalCounts.shape[2] != height || reciprocalCounts.shape[3] != width
-            || reciprocalCounts.dtype != like.dtype || reciprocalCounts.device != like.device)
+            || reciprocalCounts.dtype != like.dtype)
         {
             reciprocalCounts?.Dispose();
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            var pixels = torch.ones([1, 1, height, width], dtype: like.dtype, device: like.device);
-            var window = torch.ones([1, 1, 3, 3], dtype: like.dtype, device: like.device);
+            var pixels = torch.ones([1, 1, height, width], dtype: like.dtype);
+            var window = torch.ones([1, 1, 3, 3], dtype: like.dtype);
             reciprocalCounts = nn.functional.conv2d(pixels, window, padding: Padding).reciprocal_().DetachFromDisposeScope();
         }
         return reciprocalCounts;

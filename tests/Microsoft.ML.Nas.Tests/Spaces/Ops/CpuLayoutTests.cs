@@ -2,6 +2,7 @@ using Microsoft.ML.Nas.Spaces.Ops;
 using TorchSharp;
 using static Microsoft.ML.Nas.Tests.Spaces.Ops.OpAssertions;
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
 
 namespace Microsoft.ML.Nas.Tests.Spaces.Ops;
 
@@ -27,6 +28,27 @@ public sealed class CpuLayoutTests
         var activation = nchw.clone();
         ChannelsLast.Adopt(ref activation);
         Assert.IsTrue(ChannelsLast.Is(activation) && activation.eq(nchw).all().item<bool>());
+    }
+
+    [TestMethod]
+    public void Search_ops_keep_a_channels_last_activation_channels_last()
+    {
+        using var scope = NewDisposeScope();
+        var input = ChannelsLast.ConvertOnCpu(randn(2, 8, 14, 14))!;
+        Module<Tensor, Tensor>[] ops =
+        [
+            new Pool(PoolKind.Max), new Pool(PoolKind.Average), new PoolBn(PoolKind.Max, 8, stride: 2),
+            new SepConv(8, 8, 5, stride: 1, affine: false), new DilConv(8, 8, 3, stride: 2, dilation: 2, affine: false),
+            new FactorizedReduce(8, 8, affine: false), new ReluConvBn(8, 8, kernelSize: 1, stride: 1, affine: false),
+        ];
+        foreach (var op in ops)
+        {
+            using (op)
+            {
+                var output = op.call(input);
+                Assert.IsTrue(ChannelsLast.Is(output), $"{op.GetName()} hands back strides {string.Join(',', output.stride())}.");
+            }
+        }
     }
 
     [TestMethod]
