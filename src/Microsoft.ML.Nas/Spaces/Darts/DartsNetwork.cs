@@ -101,7 +101,8 @@ public sealed class DartsNetwork : Module<Tensor, Tensor>, IAuxiliaryHeadModel, 
     private (Tensor Logits, Tensor? Auxiliary) Run(Tensor input, bool withAuxiliary)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var s0 = stem.call(input);
+        using var channelsLastInput = ChannelsLast.ConvertOnCpu(input);
+        var s0 = stem.call(channelsLastInput ?? input);
         ChannelsLast.Adopt(ref s0);
         var s1 = s0;
         Tensor? auxiliary = null;

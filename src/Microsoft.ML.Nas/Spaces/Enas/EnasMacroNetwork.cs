@@ -59,7 +59,8 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var current = stem.call(input);
+        using var channelsLastInput = ChannelsLast.ConvertOnCpu(input);
+        var current = stem.call(channelsLastInput ?? input);
         ChannelsLast.Adopt(ref current);
         var outputs = new List<Tensor>(Layers);
         for (int i = 0; i < Layers; i++)

@@ -95,7 +95,8 @@ public sealed class EnasMicroNetwork : nn.Module<Tensor, Tensor>, IAuxiliaryHead
 
     private (Tensor Logits, Tensor? Auxiliary) Run(Tensor input, bool withAuxiliary)
     {
-        var previous = stem.call(input);
+        using var channelsLastInput = ChannelsLast.ConvertOnCpu(input);
+        var previous = stem.call(channelsLastInput ?? input);
         ChannelsLast.Adopt(ref previous);
         var current = previous;
         Tensor? auxiliary = null;

@@ -8,11 +8,11 @@ namespace Microsoft.ML.Nas.Spaces.Ops;
 /// channels-last tensors with its brgemm and depthwise kernels directly; on NCHW tensors with few channels it reorders
 /// into a blocked layout padded to 16 channels and back on every call, or falls back to im2col and GEMM.
 /// Element-wise ops, batch norm, pools and concatenation keep the layout they are given, so a network that converts
-/// once after its stem runs channels-last throughout.
+/// its input (and, to be sure, its stem's output) runs channels-last throughout.
 /// </summary>
 public static class ChannelsLast
 {
-    /// <summary>Whether <paramref name="x"/> is a 4-d tensor laid out NHWC.</summary>
+    /// <summary>Whether <paramref name="x"/> is a 4-d tensor laid out NHWC with channels-last strides (a channel stride of 1, even for one channel).</summary>
     public static bool Is(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -23,21 +23,31 @@ public static class ChannelsLast
         var shape = x.shape;
         var strides = x.stride();
         long channels = shape[1], height = shape[2], width = shape[3];
-        return (channels == 1 || strides[1] == 1)
+        return strides[1] == 1
             && (width == 1 || strides[3] == channels)
             && (height == 1 || strides[2] == width * channels)
             && (shape[0] == 1 || strides[0] == height * width * channels);
     }
 
     /// <summary>
-    /// <paramref name="x"/> copied into the channels-last layout when it is a float32 4-d tensor on the CPU that is not
-    /// in it yet; otherwise null (the caller keeps <paramref name="x"/>). Other devices and types keep their layout:
-    /// their kernels do not gain from it here.
+    /// <paramref name="x"/> in the channels-last layout when it is a float32 4-d tensor on the CPU that is not in it yet;
+    /// otherwise null (the caller keeps <paramref name="x"/>). A contiguous single-channel tensor is already laid out
+    /// NHWC and only gets channels-last strides (a view of the same memory); others are copied. Other devices and types
+    /// keep their layout: their kernels do not gain from it here.
     /// </summary>
-    public static Tensor? ConvertOnCpu(Tensor x) =>
-        (x ?? throw new ArgumentNullException(nameof(x))).device_type == DeviceType.CPU && x.dim() == 4 && x.dtype == ScalarType.Float32 && !Is(x)
-            ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
-            : null;
+    public static Tensor? ConvertOnCpu(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.device_type != DeviceType.CPU || x.dim() != 4 || x.dtype != ScalarType.Float32 || Is(x))
+        {
+            return null;
+        }
+        var shape = x.shape;
+        // libtorch picks a convolution's layout from the strides, and a size-1 channel dimension's stride is free.
+        return shape[1] == 1 && x.is_contiguous()
+            ? x.as_strided(shape, [shape[2] * shape[3], 1, shape[3], 1])
+            : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+    }
 
     /// <summary>Replaces <paramref name="activation"/> by its channels-last copy on the CPU (see <see cref="ConvertOnCpu"/>), disposing the original.</summary>
     public static void Adopt(ref Tensor activation)

@@ -25,6 +25,14 @@ public sealed class CpuLayoutTests
         Assert.IsNull(ChannelsLast.ConvertOnCpu(randn(2, 8, 5, 7, dtype: ScalarType.Float64)), "Only float32 has the faster kernels.");
         Assert.IsNull(ChannelsLast.ConvertOnCpu(randn(2, 8)), "Only 4-d activations have a channels-last layout.");
 
+        // One channel: already NHWC in memory, so a view with a channel stride of 1, no copy.
+        var digits = randn(2, 1, 28, 28);
+        var viewed = ChannelsLast.ConvertOnCpu(digits);
+        Assert.IsNotNull(viewed);
+        CollectionAssert.AreEqual(new long[] { 28 * 28, 1, 28, 1 }, viewed.stride());
+        digits.add_(1);
+        Assert.IsTrue(ChannelsLast.Is(viewed) && viewed.eq(digits).all().item<bool>(), "The view shares the digits' memory.");
+
         var activation = nchw.clone();
         ChannelsLast.Adopt(ref activation);
         Assert.IsTrue(ChannelsLast.Is(activation) && activation.eq(nchw).all().item<bool>());
