@@ -103,7 +103,6 @@ public sealed class DartsNetwork : Module<Tensor, Tensor>, IAuxiliaryHeadModel, 
         ArgumentNullException.ThrowIfNull(input);
         using var channelsLastInput = ChannelsLast.ConvertOnCpu(input);
         var s0 = stem.call(channelsLastInput ?? input);
-        ChannelsLast.Adopt(ref s0);
         var s1 = s0;
         Tensor? auxiliary = null;
         for (int i = 0; i < cells.Count; i++)

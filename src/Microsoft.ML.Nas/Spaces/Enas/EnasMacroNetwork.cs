@@ -61,7 +61,6 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         using var channelsLastInput = ChannelsLast.ConvertOnCpu(input);
         var current = stem.call(channelsLastInput ?? input);
-        ChannelsLast.Adopt(ref current);
         var outputs = new List<Tensor>(Layers);
         for (int i = 0; i < Layers; i++)
         {

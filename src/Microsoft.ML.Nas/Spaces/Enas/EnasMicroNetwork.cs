@@ -97,7 +97,6 @@ public sealed class EnasMicroNetwork : nn.Module<Tensor, Tensor>, IAuxiliaryHead
     {
         using var channelsLastInput = ChannelsLast.ConvertOnCpu(input);
         var previous = stem.call(channelsLastInput ?? input);
-        ChannelsLast.Adopt(ref previous);
         var current = previous;
         Tensor? auxiliary = null;
         for (int stage = 0; stage < stages.Count; stage++)

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Nas.Spaces.Ops;
 /// channels-last tensors with its brgemm and depthwise kernels directly; on NCHW tensors with few channels it reorders
 /// into a blocked layout padded to 16 channels and back on every call, or falls back to im2col and GEMM.
 /// Element-wise ops, batch norm, pools and concatenation keep the layout they are given, so a network that converts
-/// its input (and, to be sure, its stem's output) runs channels-last throughout.
+/// its input runs channels-last throughout: its stem's convolution already hands back channels-last.
 /// </summary>
 public static class ChannelsLast
 {

@@ -39,6 +39,19 @@ public sealed class CpuLayoutTests
     }
 
     [TestMethod]
+    [DataRow(1, 28)]
+    [DataRow(3, 32)]
+    public void A_stem_given_a_channels_last_image_hands_back_channels_last(int channels, int size)
+    {
+        // The networks convert only their input: this is what carries the layout into the cells.
+        using var scope = NewDisposeScope();
+        using var stem = new ConvBn(channels, 24);
+        var image = ChannelsLast.ConvertOnCpu(randn(2, channels, size, size))!;
+        var output = stem.call(image);
+        Assert.IsTrue(ChannelsLast.Is(output), $"The stem hands back strides {string.Join(',', output.stride())}.");
+    }
+
+    [TestMethod]
     public void Search_ops_keep_a_channels_last_activation_channels_last()
     {
         using var scope = NewDisposeScope();
