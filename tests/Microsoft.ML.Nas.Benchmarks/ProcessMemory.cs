@@ -12,25 +12,8 @@ internal static class ProcessMemory
     /// <summary>glibc's native heap in MiB: in use, free inside the heap (resident, or already released by a trim) and mmapped; null off glibc.</summary>
     public static (double InUse, double Free, double Mapped)? NativeHeapMiB()
     {
-        try
-        {
-            var info = MallInfo2();
-            const double MiB = 1024.0 * 1024.0;
-            return (info.Uordblks / MiB, info.Fordblks / MiB, info.Hblkhd / MiB);
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return null;
-        }
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mallinfo2")]
-    private static extern MallocInfo MallInfo2();
-
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
-    private readonly struct MallocInfo
-    {
-        public readonly nuint Arena, Ordblks, Smblks, Hblks, Hblkhd, Usmblks, Fsmblks, Uordblks, Fordblks, Keepcost;
+        const double MiB = 1024.0 * 1024.0;
+        return Runtime.NativeHeap.Usage() is { } usage ? (usage.InUse / MiB, usage.Free / MiB, usage.Mapped / MiB) : null;
     }
 
     private static double ReadStatusKiB(string field)

@@ -64,9 +64,10 @@ public abstract class NasOptions
     public int? Threads { get; set; }
 
     /// <summary>
-    /// Whether search and final training hand freed CPU memory back to the system between passes once fragmentation
-    /// has grown resident memory by 10% (see <see cref="Strategies.OneShotTrainerOptions.ReleaseFreedMemory"/>);
-    /// default true. False is faster and uses more memory.
+    /// Whether search and final training look after native memory between passes: they free what TorchSharp objects
+    /// dropped without disposing still hold, and hand freed CPU memory back to the system once resident memory has
+    /// grown by 10% (see <see cref="Strategies.OneShotTrainerOptions.ReleaseFreedMemory"/>); default true. False is
+    /// faster and uses more memory.
     /// </summary>
     public bool ReleaseFreedMemory { get; set; } = true;
 

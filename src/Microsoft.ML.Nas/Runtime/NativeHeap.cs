@@ -7,12 +7,13 @@ namespace Microsoft.ML.Nas.Runtime;
 /// tensors.
 /// </summary>
 /// <remarks>
-/// <para>Why: a search step allocates and frees gigabytes of activations in a pattern that fragments glibc's heap.
-/// Freed blocks stay resident, and blocks that no later request fits make the heap grow step after step. In the DARTS
-/// benchmark (<c>tests/Microsoft.ML.Nas.Benchmarks -- darts --config mnist-first</c>) the live peak was about 1.7 GiB
-/// while resident memory reached 2.8 GiB, with only 70 MiB in use between steps. Releasing between passes keeps the
-/// peak near the live peak and resident memory flat; the price is page faults when the pages are touched again, which
-/// is why training releases through <see cref="NativeMemoryGuard"/> rather than after every pass.</para>
+/// <para>Why: a search step allocates and frees gigabytes of activations, and glibc keeps freed blocks resident for
+/// reuse. In the DARTS benchmark (<c>tests/Microsoft.ML.Nas.Benchmarks -- darts --config mnist-first</c>) only 70 MiB
+/// were in use between steps while resident memory stayed at the step's peak. Most of the growth beyond that peak came
+/// from small TorchSharp objects that only finalizers free, scattered among the freed blocks; training frees those
+/// after every pass (<see cref="DroppedTorchObjects"/>). Releasing between passes then returns the rest; the price is
+/// page faults when the pages are touched again, which is why training releases through
+/// <see cref="NativeMemoryGuard"/> rather than after every pass.</para>
 /// <para>Outside glibc (Windows, macOS, musl) there is no such call and <see cref="Release"/> does nothing. Neither
 /// does it where jemalloc or tcmalloc replaced glibc's <c>malloc</c> (through <c>LD_PRELOAD</c>): libtorch's memory is
 /// then theirs, and jemalloc, measured on the same 200-step DARTS run, keeps the peak flat by itself.</para>
@@ -48,6 +49,27 @@ public static class NativeHeap
         return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
     }
 
+    /// <summary>
+    /// glibc's own account of its heap, in bytes: in use by live allocations, free inside the heap (resident or
+    /// already released by a trim), and in separate memory maps. Null where glibc's <c>mallinfo2</c> is absent.
+    /// </summary>
+    public static (long InUse, long Free, long Mapped)? Usage()
+    {
+        if (!OperatingSystem.IsLinux() || AllocatorReplaced())
+        {
+            return null;
+        }
+        try
+        {
+            var info = MallInfo2();
+            return ((long)info.Uordblks, (long)info.Fordblks, (long)info.Hblkhd);
+        }
+        catch (Exception error) when (error is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+    }
+
     private static bool Probe()
     {
         if (!OperatingSystem.IsLinux() || AllocatorReplaced())
@@ -75,4 +97,13 @@ public static class NativeHeap
 
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);
+
+    [DllImport("libc", EntryPoint = "mallinfo2")]
+    private static extern MallocInfo MallInfo2();
+
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly struct MallocInfo
+    {
+        public readonly nuint Arena, Ordblks, Smblks, Hblks, Hblkhd, Usmblks, Fsmblks, Uordblks, Fordblks, Keepcost;
+    }
 }

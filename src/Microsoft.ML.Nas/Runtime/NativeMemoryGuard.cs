@@ -2,22 +2,25 @@ namespace Microsoft.ML.Nas.Runtime;
 
 /// <summary>
 /// Decides, after each training pass, whether to hand the C heap's free pages back (<see cref="NativeHeap.Release"/>):
-/// it does when resident memory exceeds the footprint of a pass that began on a just-released heap by more than
+/// it does when resident memory exceeds the footprint measured over the passes that followed a release by more than
 /// <see cref="Slack"/>.
 /// </summary>
 /// <remarks>
-/// Releasing after every pass keeps the peak lowest but makes every pass fault its pages in again: +35% to +75% on a
-/// DARTS step and +55% on a small ENAS child step in <c>tests/Microsoft.ML.Nas.Benchmarks</c>. A pass that starts on a
-/// released heap shows how much memory it really needs; fragmentation then grows resident memory a little with each
-/// pass, and the guard releases only once that growth passes the slack. The footprint it compares against is the
-/// largest such clean pass seen, so passes that legitimately need more memory (a bigger sampled architecture) raise
-/// the reference instead of causing a release after every pass.
+/// <para>Releasing after every pass keeps the peak lowest but makes every pass fault its pages in again: +35% to +75%
+/// on a DARTS step and +55% on a small ENAS child step in <c>tests/Microsoft.ML.Nas.Benchmarks</c>. The passes that
+/// follow a release show how much memory training really needs; fragmentation then grows resident memory a little
+/// with each pass, and the guard releases only once that growth passes the slack.</para>
+/// <para>The footprint is the largest resident memory after any of the <see cref="MeasuredPasses"/> passes that follow
+/// a release, not after the first alone: a step's passes differ (DARTS's architecture pass holds less than its weight
+/// pass), and a footprint taken from the smaller one made the larger one look like growth, so the guard released in
+/// every step. The footprint only grows, so passes that legitimately need more memory (a bigger sampled
+/// architecture) raise the reference instead of causing a release after every pass.</para>
 /// </remarks>
 public sealed class NativeMemoryGuard
 {
     private readonly Func<long> residentBytes;
     private readonly Func<bool> release;
-    private bool lastPassReleased;
+    private int passesSinceRelease = -1;
 
     /// <summary>A guard over this process's resident memory and C heap.</summary>
     /// <param name="slack">Growth beyond the clean footprint tolerated before a release, as a fraction (0.1 = 10%).</param>
@@ -52,13 +55,19 @@ public sealed class NativeMemoryGuard
     /// <summary>The slack used when none is given: 10%.</summary>
     public const double DefaultSlack = 0.1;
 
+    /// <summary>
+    /// How many passes after a release are measured into the footprint (and never released after): enough to span a
+    /// step of every built-in strategy, the longest being second-order DARTS with five.
+    /// </summary>
+    public const int MeasuredPasses = 8;
+
     /// <summary>Growth beyond the clean footprint tolerated before a release, as a fraction.</summary>
     public double Slack { get; }
 
     /// <summary>Whether releasing is possible here; when false, <see cref="AfterPass"/> does nothing.</summary>
     public bool Enabled { get; }
 
-    /// <summary>The largest resident memory seen after a pass that began on a released heap, in bytes; null before one.</summary>
+    /// <summary>The largest resident memory seen after a pass measured since a release, in bytes; null before one.</summary>
     public long? CleanFootprint { get; private set; }
 
     /// <summary>How many times the guard has released memory.</summary>
@@ -72,16 +81,19 @@ public sealed class NativeMemoryGuard
             return false;
         }
         long resident = residentBytes();
-        if (lastPassReleased)
+        if (passesSinceRelease is >= 0 and < MeasuredPasses)
         {
+            passesSinceRelease++;
             CleanFootprint = Math.Max(CleanFootprint ?? 0, resident);
+            return false;
         }
         bool outgrown = CleanFootprint is not { } footprint || resident > footprint * (1 + Slack);
-        lastPassReleased = outgrown && release();
-        if (lastPassReleased)
+        if (!outgrown || !release())
         {
-            Releases++;
+            return false;
         }
-        return lastPassReleased;
+        Releases++;
+        passesSinceRelease = 0;
+        return true;
     }
 }

@@ -10,7 +10,7 @@ internal static class MaskedSelection
     public static (float[] Values, bool Weighted) Read(Tensor mask, int count, string what, string key)
     {
         ArgumentNullException.ThrowIfNull(mask);
-        if (mask.dim() != 1 || mask.shape[0] != count)
+        if (mask.dim() != 1 || mask.size(0) != count)
         {
             throw new ArgumentException(
                 $"{what} '{key}' has {count} candidates, but its mask has shape [{string.Join(", ", mask.shape)}]; expected [{count}].",
@@ -60,7 +60,13 @@ internal static class MaskedSelection
             var output = produce(i);
             if (output is not null)
             {
-                outputs.Add(weights is null ? output : output * weights[i]);
+                if (weights is null)
+                {
+                    outputs.Add(output);
+                    continue;
+                }
+                using var weight = weights[i].ToScalar();
+                outputs.Add(output.mul(weight));
             }
         }
         return new ChoiceOutput(Reduce(outputs, reduction), outputs, mask?.Invoke());
@@ -82,12 +88,19 @@ internal static class MaskedSelection
                 return cat(outputs, 1);
             case Reduction.Sum:
             case Reduction.Mean:
-                var sum = outputs[0] + outputs[1];
+                var sum = outputs[0].add(outputs[1], Runtime.SharedScalars.One);
                 for (int i = 2; i < outputs.Count; i++)
                 {
-                    sum = sum + outputs[i];
+                    sum = sum.add(outputs[i], Runtime.SharedScalars.One);
                 }
-                return reduction == Reduction.Mean ? sum / outputs.Count : sum;
+                if (reduction == Reduction.Sum)
+                {
+                    return sum;
+                }
+                using (var count = outputs.Count.ToScalar())
+                {
+                    return sum.div(count);
+                }
             default:
                 throw new ArgumentOutOfRangeException(nameof(reduction), reduction, "Unknown reduction.");
         }

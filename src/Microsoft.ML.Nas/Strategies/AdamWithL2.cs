@@ -62,6 +62,15 @@ public sealed class AdamWithL2 : IParameterOptimizer
         step++;
         double correction1 = 1 - Math.Pow(Beta1, step);
         double correction2 = 1 - Math.Pow(Beta2, step);
+        // Made once per step and disposed: an implicit number would leave a native Scalar per parameter to the finalizer.
+        using var decay = WeightDecay.ToScalar();
+        using var beta1 = Beta1.ToScalar();
+        using var oneMinusBeta1 = (1 - Beta1).ToScalar();
+        using var beta2 = Beta2.ToScalar();
+        using var oneMinusBeta2 = (1 - Beta2).ToScalar();
+        using var secondCorrection = correction2.ToScalar();
+        using var epsilon = Epsilon.ToScalar();
+        using var stepSize = (-LearningRate / correction1).ToScalar();
         for (int i = 0; i < parameters.Length; i++)
         {
             var parameter = parameters[i];
@@ -69,13 +78,13 @@ public sealed class AdamWithL2 : IParameterOptimizer
             {
                 continue;
             }
-            var g = WeightDecay != 0 ? grad.add(parameter, alpha: WeightDecay) : grad;
+            var g = WeightDecay != 0 ? grad.add(parameter, decay) : grad;
             firstMoments[i] ??= zeros_like(parameter).DetachFromDisposeScope();
             secondMoments[i] ??= zeros_like(parameter).DetachFromDisposeScope();
-            var m = firstMoments[i]!.mul_(Beta1).add_(g, alpha: 1 - Beta1);
-            var v = secondMoments[i]!.mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
-            var denominator = v.div(correction2).sqrt_().add_(Epsilon);
-            parameter.addcdiv_(m, denominator, value: -LearningRate / correction1);
+            var m = firstMoments[i]!.mul_(beta1).add_(g, oneMinusBeta1);
+            var v = secondMoments[i]!.mul_(beta2).addcmul_(g, g, oneMinusBeta2);
+            var denominator = v.div(secondCorrection).sqrt_().add_(epsilon, Runtime.SharedScalars.One);
+            parameter.addcdiv_(m, denominator, stepSize);
         }
     }
 
@@ -84,10 +93,8 @@ public sealed class AdamWithL2 : IParameterOptimizer
     {
         foreach (var parameter in parameters)
         {
-            if (parameter.grad is { } grad)
-            {
-                grad.zero_();
-            }
+            using var grad = parameter.grad;
+            grad?.zero_();
         }
     }
 

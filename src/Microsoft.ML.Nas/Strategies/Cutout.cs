@@ -18,7 +18,7 @@ public static class Cutout
             return images;
         }
         ImageBatchCheck.Require(images, "Cutout");
-        long n = images.shape[0], height = images.shape[2], width = images.shape[3];
+        long n = images.size(0), height = images.size(2), width = images.size(3);
         var device = images.device;
         var centreY = randint(0, height, [n, 1]).to(device);
         var centreX = randint(0, width, [n, 1]).to(device);

@@ -14,7 +14,7 @@ public static class Metrics
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(labels);
-        if (logits.dim() != 2 || labels.dim() != 1 || logits.shape[0] != labels.shape[0])
+        if (logits.dim() != 2 || labels.dim() != 1 || logits.size(0) != labels.size(0))
         {
             throw new ArgumentException(
                 $"Expected logits [B, K] and labels [B]; got [{string.Join(", ", logits.shape)}] and [{string.Join(", ", labels.shape)}].");
@@ -22,12 +22,12 @@ public static class Metrics
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        long rows = labels.shape[0];
+        long rows = labels.size(0);
         if (rows == 0)
         {
             return 0;
         }
-        var top = logits.topk((int)Math.Min(k, logits.shape[1]), dim: 1).indexes;
+        var top = logits.topk((int)Math.Min(k, logits.size(1)), dim: 1).indexes;
         var hits = top.eq(labels.unsqueeze(1)).any(1).sum().item<long>();
         return (double)hits / rows;
     }

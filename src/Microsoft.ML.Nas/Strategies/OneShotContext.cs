@@ -15,6 +15,7 @@ public sealed class OneShotContext
     private readonly Func<Tensor, Tensor, Tensor> loss;
     private readonly Func<Tensor, Tensor, double> metric;
     private readonly Runtime.NativeMemoryGuard? memoryGuard;
+    private readonly Runtime.DroppedObjectsPacer? droppedObjects;
 
     internal OneShotContext(nn.Module<Tensor, Tensor> model, Device device, OneShotTrainerOptions options, TensorDataset trainData,
         TensorDataset? validData, SgdWithMomentum weightOptimizer)
@@ -28,6 +29,7 @@ public sealed class OneShotContext
         loss = options.Loss ?? ((logits, labels) => nn.functional.cross_entropy(logits, labels));
         metric = options.Metric ?? Metrics.Accuracy;
         memoryGuard = options.ReleaseFreedMemory ? new Runtime.NativeMemoryGuard(options.FreedMemorySlack) : null;
+        droppedObjects = options.ReleaseFreedMemory ? new Runtime.DroppedObjectsPacer() : null;
     }
 
     /// <summary>The network being searched (the supernet).</summary>
@@ -49,13 +51,16 @@ public sealed class OneShotContext
     public SgdWithMomentum WeightOptimizer { get; }
 
     /// <summary>
-    /// Marks the end of a training pass: when <see cref="OneShotTrainerOptions.ReleaseFreedMemory"/> is set and the
-    /// device is the CPU, the C heap's freed pages go back to the operating system if resident memory has outgrown a
-    /// clean pass by more than the slack (<see cref="Runtime.NativeMemoryGuard"/>). Strategies call it between the
+    /// Marks the end of a training pass. When <see cref="OneShotTrainerOptions.ReleaseFreedMemory"/> is set, the
+    /// native memory of the TorchSharp objects the pass dropped is freed (<see cref="Runtime.DroppedTorchObjects"/>, at a
+    /// pace that keeps it within 5% of the time: <see cref="Runtime.DroppedObjectsPacer"/>),
+    /// and on the CPU the C heap's freed pages go back to the operating system if resident memory has outgrown the
+    /// footprint measured after the last release by more than the slack (<see cref="Runtime.NativeMemoryGuard"/>). Strategies call it between the
     /// passes of a step, once the tensors of the finished pass are disposed; the loop calls it after every step.
     /// </summary>
     public void ReleaseFreedMemory()
     {
+        droppedObjects?.AfterPass();
         if (memoryGuard is not null && Device.type == DeviceType.CPU)
         {
             memoryGuard.AfterPass();

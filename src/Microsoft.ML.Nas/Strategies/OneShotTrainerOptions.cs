@@ -52,10 +52,12 @@ public class OneShotTrainerOptions
     public int? Threads { get; set; }
 
     /// <summary>
-    /// Whether freed CPU memory goes back to the operating system between training passes when resident memory has
-    /// outgrown what a pass needs by more than <see cref="FreedMemorySlack"/> (see <see cref="Runtime.NativeMemoryGuard"/>);
-    /// default true. It keeps resident memory flat and the peak near what a step really holds, at some cost in time
-    /// (page faults); set false to trade memory for speed. No effect on CUDA devices or outside glibc.
+    /// Whether native memory is looked after between training passes; default true. After each pass the TorchSharp
+    /// objects the pass dropped without disposing are freed at once (<see cref="Runtime.DroppedTorchObjects"/>), so
+    /// they cannot fragment the C heap, and on the CPU under glibc freed memory goes back to the operating system when
+    /// resident memory has outgrown what a pass needs by more than <see cref="FreedMemorySlack"/>
+    /// (<see cref="Runtime.NativeMemoryGuard"/>). It keeps the peak near what a step really holds and resident memory
+    /// flat, at some cost in time (page faults after a release); set false to trade memory for speed.
     /// </summary>
     public bool ReleaseFreedMemory { get; set; } = true;
 

@@ -18,7 +18,7 @@ public static class RandomShift
             return images;
         }
         ImageBatchCheck.Require(images, "A random shift");
-        long n = images.shape[0], channels = images.shape[1], height = images.shape[2], width = images.shape[3];
+        long n = images.size(0), channels = images.size(1), height = images.size(2), width = images.size(3);
         var device = images.device;
         // Crop a window of the original size out of the zero-padded batch at a per-image offset: two gathers, no loop.
         var padded = nn.functional.pad(images, [shift, shift, shift, shift]);

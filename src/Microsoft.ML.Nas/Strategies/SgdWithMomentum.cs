@@ -53,6 +53,10 @@ public sealed class SgdWithMomentum : IParameterOptimizer
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        // Made once per step and disposed: an implicit number would leave a native Scalar per parameter to the finalizer.
+        using var decay = WeightDecay.ToScalar();
+        using var momentum = Momentum.ToScalar();
+        using var descent = (-LearningRate).ToScalar();
         for (int i = 0; i < parameters.Length; i++)
         {
             var parameter = parameters[i];
@@ -60,12 +64,12 @@ public sealed class SgdWithMomentum : IParameterOptimizer
             {
                 continue;
             }
-            var direction = WeightDecay != 0 ? grad.add(parameter, alpha: WeightDecay) : grad;
+            var direction = WeightDecay != 0 ? grad.add(parameter, decay) : grad;
             if (Momentum != 0)
             {
                 if (buffers[i] is { } buffer)
                 {
-                    buffer.mul_(Momentum).add_(direction);
+                    buffer.mul_(momentum).add_(direction, Runtime.SharedScalars.One);
                 }
                 else
                 {
@@ -73,7 +77,7 @@ public sealed class SgdWithMomentum : IParameterOptimizer
                 }
                 direction = buffers[i]!;
             }
-            parameter.add_(direction, alpha: -LearningRate);
+            parameter.add_(direction, descent);
         }
     }
 
@@ -82,10 +86,8 @@ public sealed class SgdWithMomentum : IParameterOptimizer
     {
         foreach (var parameter in parameters)
         {
-            if (parameter.grad is { } grad)
-            {
-                grad.zero_();
-            }
+            using var grad = parameter.grad;
+            grad?.zero_();
         }
     }
 

@@ -32,7 +32,7 @@ internal sealed class AveragePool3x3 : nn.Module<Tensor, Tensor>
         {
             return nn.functional.avg_pool2d(input, 3, stride, 1, count_include_pad: false);
         }
-        long channels = input.shape[1];
+        long channels = input.size(1);
         // In place: the convolution's backward pass does not need its output, only the scaling's factor.
         return nn.functional.conv2d(input, Ones(channels, input), padding: Padding, groups: channels)
             .mul_(ReciprocalCounts(input));
@@ -50,7 +50,7 @@ internal sealed class AveragePool3x3 : nn.Module<Tensor, Tensor>
 
     private Tensor Ones(long channels, Tensor like)
     {
-        if (ones is null || ones.shape[0] != channels || ones.dtype != like.dtype)
+        if (ones is null || ones.size(0) != channels || ones.dtype != like.dtype)
         {
             ones?.Dispose();
             ones = torch.ones([channels, 1, 3, 3], dtype: like.dtype).DetachFromDisposeScope();
@@ -61,8 +61,8 @@ internal sealed class AveragePool3x3 : nn.Module<Tensor, Tensor>
     // 1 / (real pixels under each window): 9 inside, 6 on an edge, 4 in a corner.
     private Tensor ReciprocalCounts(Tensor like)
     {
-        long height = like.shape[2], width = like.shape[3];
-        if (reciprocalCounts is null || reciprocalCounts.shape[2] != height || reciprocalCounts.shape[3] != width
+        long height = like.size(2), width = like.size(3);
+        if (reciprocalCounts is null || reciprocalCounts.size(2) != height || reciprocalCounts.size(3) != width
             || reciprocalCounts.dtype != like.dtype)
         {
             reciprocalCounts?.Dispose();

@@ -20,13 +20,13 @@ public static class ChannelsLast
         {
             return false;
         }
-        var shape = x.shape;
-        var strides = x.stride();
-        long channels = shape[1], height = shape[2], width = shape[3];
-        return strides[1] == 1
-            && (width == 1 || strides[3] == channels)
-            && (height == 1 || strides[2] == width * channels)
-            && (shape[0] == 1 || strides[0] == height * width * channels);
+        // One dimension at a time: TorchSharp's whole-shape and whole-stride reads marshal a callback each, native
+        // memory that only the garbage collector frees (see Runtime.DroppedTorchObjects), and ops call this per forward.
+        long channels = x.size(1), height = x.size(2), width = x.size(3);
+        return x.stride(1) == 1
+            && (width == 1 || x.stride(3) == channels)
+            && (height == 1 || x.stride(2) == width * channels)
+            && (x.size(0) == 1 || x.stride(0) == height * width * channels);
     }
 
     /// <summary>

@@ -59,7 +59,7 @@ public sealed class DilConv : Module<Tensor, Tensor>
     // GEMM, several times slower in the backward pass; the undilated one runs its depthwise kernel.
     private Tensor SubsampledDepthwise(Tensor activated)
     {
-        var pixels = activated.slice(2, 0, activated.shape[2], stride).slice(3, 0, activated.shape[3], stride);
-        return nn.functional.conv2d(pixels, depthwise.weight, padding: undilatedPadding, groups: activated.shape[1]);
+        var pixels = activated.slice(2, 0, activated.size(2), stride).slice(3, 0, activated.size(3), stride);
+        return nn.functional.conv2d(pixels, depthwise.weight, padding: undilatedPadding, groups: activated.size(1));
     }
 }

@@ -20,7 +20,7 @@ public static class DropPath
         double keep = 1 - probability;
         var shape = new long[input.dim()];
         Array.Fill(shape, 1L);
-        shape[0] = input.shape[0];
+        shape[0] = input.size(0);
         var mask = empty(shape, dtype: input.dtype, device: input.device).bernoulli_(keep);
         return input.div(keep).mul(mask);
     }

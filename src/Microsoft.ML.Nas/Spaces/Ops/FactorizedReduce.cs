@@ -52,7 +52,7 @@ public sealed class FactorizedReduce : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var x = relu is null ? input : relu.call(input);
         var shifted = x[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(1), TensorIndex.Slice(1)];
-        long padBottom = input.shape[2] % 2, padRight = input.shape[3] % 2;
+        long padBottom = input.size(2) % 2, padRight = input.size(3) % 2;
         if (padBottom + padRight > 0)
         {
             shifted = functional.pad(shifted, [0, padRight, 0, padBottom]);

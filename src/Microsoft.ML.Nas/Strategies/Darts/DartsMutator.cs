@@ -60,7 +60,7 @@ public sealed class DartsMutator : Mutator
         {
             var source = ArchitectureGradients ? alpha : alpha.detach();
             var weights = nn.functional.softmax(source, 0);
-            mixing[key] = weights.narrow(0, 0, weights.shape[0] - 1).unbind(0);
+            mixing[key] = weights.narrow(0, 0, weights.size(0) - 1).unbind(0);
         }
     }
 
@@ -122,7 +122,7 @@ public sealed class DartsMutator : Mutator
             var output = candidates[i].call(input);
             // One fused op per candidate: mixed + w_i · op_i(x). Autograd keeps what it saved; our handles to the op's
             // output and the partial sum go at once, as Python's refcounts would drop them, so memory stays at PyTorch's.
-            var next = mixed is null ? output.mul(weights[i]) : mixed.addcmul(weights[i], output, 1);
+            var next = mixed is null ? output.mul(weights[i]) : mixed.addcmul(weights[i], output, Runtime.SharedScalars.One);
             if (!ReferenceEquals(output, input))
             {
                 output.Dispose();
@@ -145,7 +145,7 @@ public sealed class DartsMutator : Mutator
             {
                 continue;
             }
-            var next = sum is null ? input : sum + input;
+            var next = sum is null ? input : sum.add(input, Runtime.SharedScalars.One);
             if (sum is not null && !inputs.Any(i => ReferenceEquals(i, sum)))
             {
                 sum.Dispose();

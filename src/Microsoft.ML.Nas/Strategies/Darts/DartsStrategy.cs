@@ -127,9 +127,9 @@ public sealed class DartsStrategy : IOneShotStrategy
         foreach (var alpha in alphas)
         {
             var values = new double[reader.ReadInt32()];
-            if (values.Length != alpha.shape[0])
+            if (values.Length != alpha.size(0))
             {
-                throw new InvalidDataException($"An alpha vector in the checkpoint has {values.Length} entries; expected {alpha.shape[0]}.");
+                throw new InvalidDataException($"An alpha vector in the checkpoint has {values.Length} entries; expected {alpha.size(0)}.");
             }
             for (int i = 0; i < values.Length; i++)
             {
