@@ -55,7 +55,7 @@ public static class NativeHeap
     /// </summary>
     public static (long InUse, long Free, long Mapped)? Usage()
     {
-        if (!OperatingSystem.IsLinux() || AllocatorReplaced())
+        if (!IsSupported)
         {
             return null;
         }

@@ -52,11 +52,11 @@ public sealed class OneShotContext
 
     /// <summary>
     /// Marks the end of a training pass. When <see cref="OneShotTrainerOptions.ReleaseFreedMemory"/> is set, the
-    /// native memory of the TorchSharp objects the pass dropped is freed (<see cref="Runtime.DroppedTorchObjects"/>, at a
-    /// pace that keeps it within 5% of the time: <see cref="Runtime.DroppedObjectsPacer"/>),
-    /// and on the CPU the C heap's freed pages go back to the operating system if resident memory has outgrown the
-    /// footprint measured after the last release by more than the slack (<see cref="Runtime.NativeMemoryGuard"/>). Strategies call it between the
-    /// passes of a step, once the tensors of the finished pass are disposed; the loop calls it after every step.
+    /// native memory of the TorchSharp objects the pass dropped is freed (<see cref="Runtime.DroppedTorchObjects"/>, at
+    /// a pace that keeps it within 5% of the time: <see cref="Runtime.DroppedObjectsPacer"/>), and on the CPU the C
+    /// heap's freed pages go back to the operating system if resident memory has outgrown the footprint measured after
+    /// the last release by more than the slack (<see cref="Runtime.NativeMemoryGuard"/>). Strategies call it between
+    /// the passes of a step, once the tensors of the finished pass are disposed; the loop calls it after every step.
     /// </summary>
     public void ReleaseFreedMemory()
     {
