@@ -4,8 +4,8 @@ using Microsoft.ML.Nas.Data;
 using Microsoft.ML.Nas.Datasets;
 using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces;
-using Microsoft.ML.Nas.Strategies;
 using Microsoft.ML.Nas.Strategies.Darts;
+using Microsoft.ML.Nas.Strategies.FinalTraining;
 using TorchSharp;
 
 // DARTS on the embedded MNIST digits, end to end: search the DARTS cell space, export the architecture as JSON, build a

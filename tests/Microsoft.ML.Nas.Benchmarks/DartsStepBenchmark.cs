@@ -1,7 +1,6 @@
 using Microsoft.ML.Nas.Data;
 using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces.Darts;
-using Microsoft.ML.Nas.Strategies;
 using Microsoft.ML.Nas.Strategies.Darts;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
 using Microsoft.ML.Nas.Runtime;
-using Microsoft.ML.Nas.SearchSpace;
+using Microsoft.ML.Nas.Mutables;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Nas.Architectures;

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Nas.MLNet;
+using Microsoft.ML.Nas.MLNet.Persistence;
 using Microsoft.ML.Runtime;
 
 // The library compiles against a publicized Microsoft.ML.Core (build/Publicizer); this attribute lets the runtime accept

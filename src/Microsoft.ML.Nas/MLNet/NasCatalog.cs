@@ -1,3 +1,4 @@
+using Microsoft.ML.Nas.MLNet.Fitting;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Nas.MLNet;

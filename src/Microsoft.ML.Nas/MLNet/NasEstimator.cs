@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.Data;
+using Microsoft.ML.Nas.MLNet.Fitting;
+using Microsoft.ML.Nas.MLNet.Persistence;
+using Microsoft.ML.Nas.MLNet.Scoring;
 using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces;
 using Microsoft.ML.Runtime;
@@ -76,7 +79,7 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
         var (architecture, searchHistory) = search.Search(run);
         channel.Info(MessageSensitivity.None, $"Search took {searchClock.Elapsed.TotalSeconds:F1} s; architecture: {architecture.ToJson()}");
 
-        var model = Strategies.FixedArchitectureTrainer.BuildFixed(spec, context, architecture, seed);
+        var model = Strategies.FinalTraining.FixedArchitectureTrainer.BuildFixed(spec, context, architecture, seed);
         IReadOnlyList<NasEpochRecord> finalHistory;
         try
         {

@@ -1,5 +1,8 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Nas.Architectures;
+using Microsoft.ML.Nas.MLNet.Fitting;
+using Microsoft.ML.Nas.MLNet.Persistence;
+using Microsoft.ML.Nas.MLNet.Scoring;
 using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces;
 using Microsoft.ML.Runtime;

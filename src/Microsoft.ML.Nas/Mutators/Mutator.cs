@@ -1,6 +1,6 @@
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Runtime;
-using Microsoft.ML.Nas.SearchSpace;
+using Microsoft.ML.Nas.Mutables;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -18,7 +18,7 @@ namespace Microsoft.ML.Nas.Mutators;
 /// <see cref="OnForwardLayerChoice"/> / <see cref="OnForwardInputChoice"/> (the whole forward of a choice),
 /// <see cref="OnEnterScope"/> / <see cref="OnExitScope"/>, and <see cref="Export"/>.</para>
 /// </remarks>
-public abstract class Mutator : IDisposable
+public abstract class Mutator : IChoiceDecider, IDisposable
 {
     private readonly Dictionary<string, Tensor> decisions = new(StringComparer.Ordinal);
     private bool disposed;
@@ -124,6 +124,14 @@ public abstract class Mutator : IDisposable
     protected internal virtual void OnExitScope(IMutable scope)
     {
     }
+
+    ChoiceOutput IChoiceDecider.ForwardLayerChoice(LayerChoice choice, Tensor input) => OnForwardLayerChoice(choice, input);
+
+    ChoiceOutput IChoiceDecider.ForwardInputChoice(InputChoice choice, IReadOnlyList<Tensor?> inputs) => OnForwardInputChoice(choice, inputs);
+
+    void IChoiceDecider.EnterScope(IMutable scope) => OnEnterScope(scope);
+
+    void IChoiceDecider.ExitScope(IMutable scope) => OnExitScope(scope);
 
     /// <summary>Unbinds the mutator from its model and frees the held decisions.</summary>
     public void Dispose()

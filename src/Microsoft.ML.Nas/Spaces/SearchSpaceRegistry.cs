@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.ML.Nas.Spaces.Mlp;
+using Microsoft.ML.Nas.Spaces.Darts;
+using Microsoft.ML.Nas.Spaces.Enas;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,13 +19,10 @@ public static class SearchSpaceRegistry
     private static readonly ConcurrentDictionary<string, SearchSpaceFactory> Custom = new(StringComparer.Ordinal);
 
     // Built-in kinds are fixed: a registration cannot shadow one, so a saved built-in model always rebuilds the same way.
-    private static readonly IReadOnlyDictionary<string, SearchSpaceFactory> BuiltIn = new Dictionary<string, SearchSpaceFactory>(StringComparer.Ordinal)
+    private static readonly IReadOnlyDictionary<string, SearchSpaceFactory> BuiltIn = new BuiltInSpace[]
     {
-        [Darts.DartsCellSpace.Kind] = Darts.DartsCellSpace.Build,
-        [Enas.EnasSpaceFactory.MacroKind] = Enas.EnasSpaceFactory.BuildMacro,
-        [Enas.EnasSpaceFactory.MicroKind] = Enas.EnasSpaceFactory.BuildMicro,
-        [MlpSpace.Kind] = (spec, context) => new MlpSpace(spec, context),
-    };
+        new DartsCellSpace(), new EnasMacroSpace(), new EnasMicroSpace(), new MlpSpace(),
+    }.ToDictionary(space => space.Kind, space => (SearchSpaceFactory)space.Build, StringComparer.Ordinal);
 
     /// <summary>The kinds that can be built now: built-in ones first, then registered ones.</summary>
     public static IReadOnlyList<string> Kinds => [.. BuiltIn.Keys.Order(StringComparer.Ordinal), .. Custom.Keys.Order(StringComparer.Ordinal)];

@@ -1,5 +1,6 @@
 using Microsoft.ML.Nas.Spaces.Darts;
 using Microsoft.ML.Nas.Spaces.Enas;
+using Microsoft.ML.Nas.Spaces.Mlp;
 
 namespace Microsoft.ML.Nas.Spaces;
 
@@ -9,20 +10,24 @@ namespace Microsoft.ML.Nas.Spaces;
 /// </summary>
 public static class SearchSpaces
 {
-    internal const int EnasMacroLayers = 12;
-    internal const int EnasMacroFilters = 24;
-    internal const int EnasMicroLayers = 6;
-    internal const int EnasMicroNodes = 5;
-    internal const int EnasMicroChannels = 20;
-    internal const double EnasMicroDropout = 0.1;
-    internal const bool EnasMicroAuxiliary = true;
+    /// <summary>The kind of <see cref="DartsCells"/> specs.</summary>
+    public const string DartsCellsKind = "darts-cells";
+
+    /// <summary>The kind of <see cref="EnasMacro"/> specs.</summary>
+    public const string EnasMacroKind = "enas-macro";
+
+    /// <summary>The kind of <see cref="EnasMicro"/> specs.</summary>
+    public const string EnasMicroKind = "enas-micro";
+
+    /// <summary>The kind of <see cref="Mlp"/> specs.</summary>
+    public const string MlpKind = "mlp";
 
     /// <summary>
     /// DARTS cells (REFERENCE §4): <paramref name="layers"/> cells of <paramref name="nodes"/> nodes over the seven DARTS
     /// ops, reductions at layers/3 and 2·layers/3, a stem of <paramref name="stemMultiplier"/>·<paramref name="channels"/>.
     /// </summary>
-    public static SearchSpaceSpec DartsCells(int channels, int layers, int nodes = 4, int stemMultiplier = 3, bool auxiliary = false) =>
-        new(DartsCellSpace.Kind, new Dictionary<string, object>
+    public static SearchSpaceSpec DartsCells(int channels, int layers, int nodes = DartsCellSpace.DefaultNodes, int stemMultiplier = DartsCellSpace.DefaultStemMultiplier, bool auxiliary = false) =>
+        new(DartsCellsKind, new Dictionary<string, object>
         {
             ["channels"] = channels, ["layers"] = layers, ["nodes"] = nodes, ["stemMultiplier"] = stemMultiplier, ["auxiliary"] = auxiliary,
         });
@@ -34,8 +39,8 @@ public static class SearchSpaces
     /// <param name="layers">Number of layers.</param>
     /// <param name="filters">Channels of every layer (even).</param>
     /// <param name="dropout">Dropout rate before the classifier.</param>
-    public static SearchSpaceSpec EnasMacro(int layers = EnasMacroLayers, int filters = EnasMacroFilters, double dropout = 0) =>
-        new(EnasSpaceFactory.MacroKind, new Dictionary<string, object> { ["layers"] = layers, ["filters"] = filters, ["dropout"] = dropout });
+    public static SearchSpaceSpec EnasMacro(int layers = EnasMacroSpace.DefaultLayers, int filters = EnasMacroSpace.DefaultFilters, double dropout = 0) =>
+        new(EnasMacroKind, new Dictionary<string, object> { ["layers"] = layers, ["filters"] = filters, ["dropout"] = dropout });
 
     /// <summary>
     /// The ENAS micro space (<see cref="EnasMicroNetwork"/>): cells of nodes, each the sum of two branches that choose an
@@ -47,9 +52,9 @@ public static class SearchSpaces
     /// <param name="channels">Channels of the first cells.</param>
     /// <param name="auxiliary">Whether the network has an auxiliary head.</param>
     /// <param name="dropout">Dropout rate before the classifier.</param>
-    public static SearchSpaceSpec EnasMicro(int layers = EnasMicroLayers, int nodes = EnasMicroNodes, int channels = EnasMicroChannels,
-        bool auxiliary = EnasMicroAuxiliary, double dropout = EnasMicroDropout) =>
-        new(EnasSpaceFactory.MicroKind, new Dictionary<string, object>
+    public static SearchSpaceSpec EnasMicro(int layers = EnasMicroSpace.DefaultLayers, int nodes = EnasMicroSpace.DefaultNodes, int channels = EnasMicroSpace.DefaultChannels,
+        bool auxiliary = EnasMicroSpace.DefaultAuxiliary, double dropout = EnasMicroSpace.DefaultDropout) =>
+        new(EnasMicroKind, new Dictionary<string, object>
         {
             ["layers"] = layers, ["nodes"] = nodes, ["channels"] = channels, ["auxiliary"] = auxiliary, ["dropout"] = dropout,
         });
@@ -58,6 +63,6 @@ public static class SearchSpaces
     /// The <c>mlp</c> space for plain feature vectors: <paramref name="layers"/> layers of output width
     /// <paramref name="hidden"/>, each choosing a block by hidden width and activation.
     /// </summary>
-    public static SearchSpaceSpec Mlp(int layers = 2, int hidden = 128, IEnumerable<int>? widths = null, IEnumerable<string>? activations = null, double dropout = 0) =>
+    public static SearchSpaceSpec Mlp(int layers = MlpSpace.DefaultLayers, int hidden = MlpSpace.DefaultHidden, IEnumerable<int>? widths = null, IEnumerable<string>? activations = null, double dropout = 0) =>
         MlpSpace.Spec(layers, hidden, widths, activations, dropout);
 }

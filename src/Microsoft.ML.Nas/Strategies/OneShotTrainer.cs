@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Data;
 using Microsoft.ML.Nas.Runtime;
+using Microsoft.ML.Nas.Strategies.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Mutators;
-using Microsoft.ML.Nas.Tests.SearchSpace;
+using Microsoft.ML.Nas.Tests.Mutables;
 
 namespace Microsoft.ML.Nas.Tests.Architectures;
 

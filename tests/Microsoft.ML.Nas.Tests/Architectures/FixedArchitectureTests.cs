@@ -1,7 +1,7 @@
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Mutators;
-using Microsoft.ML.Nas.SearchSpace;
-using Microsoft.ML.Nas.Tests.SearchSpace;
+using Microsoft.ML.Nas.Mutables;
+using Microsoft.ML.Nas.Tests.Mutables;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -14,12 +14,12 @@ internal sealed class CountingSpace : nn.Module<Tensor, Tensor>
     public const string Kind = "test-counting-mlp";
 
     private static int forwards;
-    private readonly MlpSpace inner;
+    private readonly nn.Module<Tensor, Tensor> inner;
 
     private CountingSpace(SearchSpaceSpec spec, SpaceContext context)
         : base(nameof(CountingSpace))
     {
-        inner = new MlpSpace(spec, context);
+        inner = SearchSpaceRegistry.Build(AsMlp(spec), context);
         RegisterComponents();
     }
 
@@ -37,6 +37,10 @@ internal sealed class CountingSpace : nn.Module<Tensor, Tensor>
         using var mutator = new Microsoft.ML.Nas.Mutators.RandomMutator(supernet, seed);
         return mutator.Export();
     }
+
+    /// <summary>The built-in MLP spec with <paramref name="spec"/>'s parameters: how a custom space wraps a built-in one.</summary>
+    public static SearchSpaceSpec AsMlp(SearchSpaceSpec spec) =>
+        new(SearchSpaces.MlpKind, spec.Parameters.Select(p => KeyValuePair.Create(p.Key, (object)p.Value)));
 
     public override Tensor forward(Tensor input)
     {

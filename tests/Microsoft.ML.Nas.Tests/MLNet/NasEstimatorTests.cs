@@ -34,7 +34,7 @@ public sealed class NasEstimatorTests
         var fitted = pipeline.Fit(digits.ToDataView(mlContext, digits.TrainIndices[..400]));
         using var model = fitted.LastTransformer;
 
-        Assert.AreEqual(MlpSpace.Kind, model.Spec.Kind);
+        Assert.AreEqual(SearchSpaces.MlpKind, model.Spec.Kind);
         CollectionAssert.AreEquivalent(new[] { "layer0", "layer1" }, model.Architecture.Keys.ToArray());
         Assert.AreEqual(1, model.History.Search.Count);
         Assert.AreEqual(6, model.History.Final.Count);

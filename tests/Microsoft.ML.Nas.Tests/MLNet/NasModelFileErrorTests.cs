@@ -18,7 +18,7 @@ public sealed class NasModelFileErrorTests
     [ClassInitialize]
     public static void SaveOnce(TestContext _)
     {
-        SearchSpaceRegistry.Register(CustomKind, (spec, context) => new MlpSpace(spec, context));
+        SearchSpaceRegistry.Register(CustomKind, (spec, context) => SearchSpaceRegistry.Build(CountingSpace.AsMlp(spec), context));
         var spec = new SearchSpaceSpec(CustomKind, TrainedMlp.Spec.Parameters.Select(p => KeyValuePair.Create(p.Key, (object)p.Value)));
         var mlContext = new MLContext(seed: 1);
         var digits = MnistDigits.Load();

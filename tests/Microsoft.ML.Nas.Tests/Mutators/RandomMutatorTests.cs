@@ -1,6 +1,6 @@
 using Microsoft.ML.Nas.Mutators;
-using Microsoft.ML.Nas.SearchSpace;
-using Microsoft.ML.Nas.Tests.SearchSpace;
+using Microsoft.ML.Nas.Mutables;
+using Microsoft.ML.Nas.Tests.Mutables;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Nas.Tests.Mutators;

@@ -2,30 +2,25 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Nas.Spaces.Darts;
 
-/// <summary>The "darts-cells" kind of <see cref="SearchSpaceSpec"/>: its parameter names and its factory.</summary>
-public static class DartsCellSpace
+/// <summary>The <c>darts-cells</c> space (<see cref="SearchSpaces.DartsCells"/>): a <see cref="DartsNetwork"/> of searched cells.</summary>
+internal sealed class DartsCellSpace : BuiltInSpace
 {
-    /// <summary>The kind name.</summary>
-    public const string Kind = "darts-cells";
+    public const int DefaultNodes = 4;
+    public const int DefaultStemMultiplier = 3;
 
-    /// <summary>Builds a <see cref="DartsNetwork"/> for <paramref name="spec"/> and image data described by <paramref name="context"/>.</summary>
-    /// <exception cref="ArgumentException">The data are not images [C, H, W] with H = W.</exception>
-    public static nn.Module<Tensor, Tensor> Build(SearchSpaceSpec spec, SpaceContext context)
+    public override string Kind => SearchSpaces.DartsCellsKind;
+
+    protected override IReadOnlyList<string> ParameterNames { get; } = ["channels", "layers", "nodes", "stemMultiplier", "auxiliary", "affine"];
+
+    protected override nn.Module<Tensor, Tensor> Create(SearchSpaceSpec spec, SpaceContext context)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        ArgumentNullException.ThrowIfNull(context);
-        if (!context.IsImage)
-        {
-            throw new ArgumentException(
-                $"The '{Kind}' space needs images [C, H, W], but the samples have shape [{string.Join(", ", context.SampleShape)}]: give an image shape.",
-                nameof(context));
-        }
-        var (channels, height, width) = context.ImageShape;
+        var (channels, height, width) = RequireImages(context);
         if (height != width)
         {
             throw new ArgumentException($"The '{Kind}' space needs square images; got {height}×{width}.", nameof(context));
         }
         return new DartsNetwork(channels, height, spec.GetInt32("channels"), context.ClassCount, spec.GetInt32("layers"),
-            spec.GetInt32("nodes", 4), spec.GetInt32("stemMultiplier", 3), spec.GetBoolean("auxiliary", false), spec.GetBoolean("affine", false));
+            spec.GetInt32("nodes", DefaultNodes), spec.GetInt32("stemMultiplier", DefaultStemMultiplier), spec.GetBoolean("auxiliary", false),
+            spec.GetBoolean("affine", false));
     }
 }

@@ -1,4 +1,4 @@
-using Microsoft.ML.Nas.SearchSpace;
+using Microsoft.ML.Nas.Mutables;
 using Microsoft.ML.Nas.Spaces.Ops;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.ML.Nas.SearchSpace;
+using Microsoft.ML.Nas.Mutables;
 using Microsoft.ML.Nas.Spaces.Ops;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,4 @@
-using Microsoft.ML.Nas.SearchSpace;
+using Microsoft.ML.Nas.Mutables;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Nas.Spaces.Enas;

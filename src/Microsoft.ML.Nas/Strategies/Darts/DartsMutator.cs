@@ -1,6 +1,6 @@
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Mutators;
-using Microsoft.ML.Nas.SearchSpace;
+using Microsoft.ML.Nas.Mutables;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,5 +1,6 @@
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Data;
+using Microsoft.ML.Nas.Strategies.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
 using Microsoft.ML.Nas.Data;
+using Microsoft.ML.Nas.Strategies.Optimizers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
 using Microsoft.ML.Nas.Mutators;
-using Microsoft.ML.Nas.SearchSpace;
+using Microsoft.ML.Nas.Mutables;
 using TorchSharp;
 using static TorchSharp.torch;
 

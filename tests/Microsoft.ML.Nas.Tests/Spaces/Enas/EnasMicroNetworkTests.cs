@@ -1,5 +1,5 @@
 using Microsoft.ML.Nas.Mutators;
-using Microsoft.ML.Nas.SearchSpace;
+using Microsoft.ML.Nas.Mutables;
 using Microsoft.ML.Nas.Spaces;
 using Microsoft.ML.Nas.Spaces.Enas;
 using Microsoft.ML.Nas.Strategies.Enas;

@@ -4,6 +4,7 @@ using Microsoft.ML.Nas.Data;
 using Microsoft.ML.Nas.Datasets;
 using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces;
+using Microsoft.ML.Nas.Strategies.FinalTraining;
 using Microsoft.ML.Nas.Strategies;
 using Microsoft.ML.Nas.Strategies.Darts;
 using TorchSharp;

@@ -1,3 +1,4 @@
+using Microsoft.ML.Nas.Strategies.Optimizers;
 using Microsoft.ML.Nas.Strategies;
 using Microsoft.ML.Nas.Strategies.Darts;
 using TorchSharp;

@@ -1,5 +1,5 @@
-using Microsoft.ML.Nas.SearchSpace;
-using Microsoft.ML.Nas.Tests.SearchSpace;
+using Microsoft.ML.Nas.Mutables;
+using Microsoft.ML.Nas.Tests.Mutables;
 using TorchSharp;
 using static TorchSharp.torch;
 

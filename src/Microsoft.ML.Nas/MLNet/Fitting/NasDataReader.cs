@@ -1,0 +1,81 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Nas.Data;
+using TorchSharp;
+
+namespace Microsoft.ML.Nas.MLNet.Fitting;
+
+/// <summary>
+/// Reads an IDataView once into a <see cref="TensorDataset"/>: the features into one contiguous buffer, the label keys
+/// (1-based) as class indices (0-based). Rows with a missing label (key 0) are skipped, as ML.NET's trainers skip them.
+/// </summary>
+internal static class NasDataReader
+{
+    /// <summary>The data read, with the number of rows skipped for a missing label.</summary>
+    public sealed record Result(TensorDataset Data, long SkippedRows);
+
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type (the message names it).</exception>
+    /// <exception cref="InvalidOperationException">No row has a label.</exception>
+    public static Result Read(IDataView data, NasColumns columns, IReadOnlyList<long> sampleShape, int classCount, torch.Device device, Action cancellationCheck)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var vector = NasSchemaChecks.CheckFeatures(data.Schema, columns.Features);
+        int labelClasses = NasSchemaChecks.CheckLabel(data.Schema, columns.Label);
+        if (labelClasses != classCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(data),
+                $"Label column '{columns.Label}' has a key of {labelClasses} values here but {classCount} in the training data.");
+        }
+        int featureCount = vector.Size;
+        var featureColumn = data.Schema[columns.Features];
+        var labelColumn = data.Schema[columns.Label];
+        long? knownRows = data.GetRowCount();
+        var features = new List<float>(knownRows is { } n && n * featureCount < int.MaxValue ? (int)(n * featureCount) : 0);
+        var labels = new List<long>();
+        long skipped = 0;
+        using (var cursor = data.GetRowCursor([featureColumn, labelColumn]))
+        {
+            var reader = new FeatureRowReader(cursor, columns.Features, featureCount);
+            var labelGetter = KeyGetter(cursor, labelColumn);
+            var row = new float[featureCount];
+            while (cursor.MoveNext())
+            {
+                if ((cursor.Position & 1023) == 0)
+                {
+                    cancellationCheck();
+                }
+                ulong key = labelGetter();
+                if (key == 0)
+                {
+                    skipped++;
+                    continue;
+                }
+                reader.CopyTo(row);
+                features.AddRange(row);
+                labels.Add((long)key - 1);
+            }
+        }
+        if (labels.Count == 0)
+        {
+            throw new InvalidOperationException($"No row of the data has a value in label column '{columns.Label}'; there is nothing to train on.");
+        }
+        var dataset = TensorDataset.FromArrays([.. features], [.. sampleShape], [.. labels], device, classCount);
+        return new Result(dataset, skipped);
+    }
+
+    private static Func<ulong> KeyGetter(DataViewRow row, DataViewSchema.Column column)
+    {
+        switch (column.Type.RawType)
+        {
+            case var t when t == typeof(uint):
+                { var g = row.GetGetter<uint>(column); uint v = 0; return () => { g(ref v); return v; }; }
+            case var t when t == typeof(ulong):
+                { var g = row.GetGetter<ulong>(column); ulong v = 0; return () => { g(ref v); return v; }; }
+            case var t when t == typeof(ushort):
+                { var g = row.GetGetter<ushort>(column); ushort v = 0; return () => { g(ref v); return v; }; }
+            case var t when t == typeof(byte):
+                { var g = row.GetGetter<byte>(column); byte v = 0; return () => { g(ref v); return v; }; }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(column), $"Label column '{column.Name}' has key type {column.Type} with an unsupported raw type.");
+        }
+    }
+}

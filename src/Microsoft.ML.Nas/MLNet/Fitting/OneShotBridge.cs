@@ -1,0 +1,57 @@
+using System.Globalization;
+using Microsoft.ML.Nas.Strategies;
+
+namespace Microsoft.ML.Nas.MLNet.Fitting;
+
+/// <summary>
+/// Connects a one-shot trainer's reports to a NAS run: progress and finished epochs go to ML.NET's log and progress,
+/// and ML.NET's cancellation is checked after every step (it throws out of the loop).
+/// </summary>
+internal sealed class OneShotBridge(NasRun run, string phase) : IProgress<OneShotProgress>
+{
+    /// <summary>The device option string of the run's device (<c>cpu</c> or <c>cuda:N</c>).</summary>
+    public static string DeviceOption(TorchSharp.torch.Device device) =>
+        device.type == TorchSharp.DeviceType.CUDA ? $"cuda:{Math.Max(0, device.index)}" : "cpu";
+
+    /// <summary>The loop's per-epoch record as a history entry of <paramref name="phase"/>.</summary>
+    public static NasEpochRecord ToHistory(string phase, EpochRecord record)
+    {
+        var metrics = new Dictionary<string, double>
+        {
+            ["loss"] = record.TrainLoss,
+            ["accuracy"] = record.TrainMetric,
+            ["learningRate"] = record.LearningRate,
+            ["seconds"] = record.Elapsed.TotalSeconds,
+        };
+        if (record.ValidLoss is { } validLoss)
+        {
+            metrics["validationLoss"] = validLoss;
+        }
+        if (record.ValidMetric is { } validMetric)
+        {
+            metrics["validationAccuracy"] = validMetric;
+        }
+        foreach (var (name, value) in record.Values)
+        {
+            metrics[name] = value;
+        }
+        foreach (var (key, weights) in record.ArchitectureWeights)
+        {
+            for (int i = 0; i < weights.Length; i++)
+            {
+                metrics[string.Create(CultureInfo.InvariantCulture, $"weight.{key}[{i}]")] = weights[i];
+            }
+        }
+        return new NasEpochRecord(phase, record.Epoch, metrics);
+    }
+
+    public void Report(OneShotProgress value)
+    {
+        run.ReportProgress(new NasProgress(phase, value.Epoch, value.Epochs, value.Step, value.Steps));
+        if (value.Completed is { } record)
+        {
+            run.EpochCompleted(ToHistory(phase, record));
+        }
+        run.CancellationCheck();
+    }
+}

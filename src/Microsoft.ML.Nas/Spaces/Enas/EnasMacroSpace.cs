@@ -1,0 +1,31 @@
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Spaces.Enas;
+
+/// <summary>The <c>enas-macro</c> space (<see cref="SearchSpaces.EnasMacro"/>): an <see cref="EnasMacroNetwork"/>.</summary>
+internal sealed class EnasMacroSpace : BuiltInSpace
+{
+    // NNI's search settings.
+    public const int DefaultLayers = 12;
+    public const int DefaultFilters = 24;
+
+    public override string Kind => SearchSpaces.EnasMacroKind;
+
+    protected override IReadOnlyList<string> ParameterNames { get; } = ["layers", "filters", "dropout"];
+
+    protected override nn.Module<Tensor, Tensor> Create(SearchSpaceSpec spec, SpaceContext context)
+    {
+        var (channels, _, _) = context.ImageShape;
+        int filters = spec.GetInt32("filters", DefaultFilters);
+        if (filters < 2 || filters % 2 != 0)
+        {
+            throw new ArgumentException($"Parameter 'filters' of search space '{Kind}' must be an even number of at least 2 (the factorized reductions split it in halves); got {filters}.", nameof(spec));
+        }
+        int layers = spec.GetInt32("layers", DefaultLayers);
+        if (layers < 1)
+        {
+            throw new ArgumentException($"Parameter 'layers' of search space '{Kind}' must be at least 1; got {layers}.", nameof(spec));
+        }
+        return new EnasMacroNetwork(layers, filters, channels, context.ClassCount, Dropout(spec, 0));
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.ML.Nas.Mutables;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Spaces.Mlp;
+
+/// <summary>
+/// The supernet of the <c>mlp</c> space (<see cref="SearchSpaces.Mlp"/>), for plain feature vectors: a stack of layers,
+/// each a LayerChoice (keys <c>layer0</c>, <c>layer1</c>, ...) over blocks that differ in hidden width and activation
+/// (<c>relu_64</c>, <c>tanh_256</c>, ...), each block mapping the layer's input to a common output width, then a
+/// linear classifier. Inputs of any shape are flattened.
+/// </summary>
+public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Module<Tensor, Tensor> flatten;
+    private readonly TorchSharp.Modules.ModuleList<LayerChoice> layers;
+    private readonly nn.Module<Tensor, Tensor> dropout;
+    private readonly nn.Module<Tensor, Tensor> classifier;
+
+    /// <summary>Builds the supernet for samples of <paramref name="inputs"/> values and <paramref name="classes"/> classes.</summary>
+    /// <param name="inputs">Values per sample (the product of its shape).</param>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="layerCount">Number of searched layers.</param>
+    /// <param name="hidden">Output width of every layer.</param>
+    /// <param name="widths">Hidden widths a block may use inside.</param>
+    /// <param name="activations">Activations a block may use: relu, tanh, gelu, sigmoid or elu.</param>
+    /// <param name="dropoutRate">Dropout rate before the classifier, in [0, 1).</param>
+    /// <exception cref="ArgumentException">A size is not positive, the rate is out of range, or an activation is unknown.</exception>
+    public MlpNetwork(long inputs, int classes, int layerCount, int hidden, IReadOnlyList<int> widths, IReadOnlyList<string> activations, double dropoutRate)
+        : base(nameof(MlpNetwork))
+    {
+        ArgumentNullException.ThrowIfNull(widths);
+        ArgumentNullException.ThrowIfNull(activations);
+        if (inputs < 1 || classes < 1 || layerCount < 1 || hidden < 1 || widths.Count == 0 || widths.Any(w => w < 1) || activations.Count == 0
+            || dropoutRate is < 0 or >= 1)
+        {
+            throw new ArgumentException(
+                $"Search space 'mlp' needs layers ≥ 1, hidden ≥ 1, positive widths, an activation and 0 ≤ dropout < 1; got layers {layerCount}, " +
+                $"hidden {hidden}, widths [{string.Join(", ", widths)}], activations [{string.Join(", ", activations)}], dropout {dropoutRate}.");
+        }
+        flatten = nn.Flatten();
+        layers = nn.ModuleList<LayerChoice>();
+        for (int i = 0; i < layerCount; i++)
+        {
+            long width = i == 0 ? inputs : hidden;
+            var candidates = from activation in activations
+                             from inner in widths
+                             select KeyValuePair.Create($"{activation}_{inner}", Block(width, inner, hidden, activation));
+            layers.Add(new LayerChoice(candidates.ToList(), key: $"layer{i}"));
+        }
+        dropout = nn.Dropout(dropoutRate);
+        classifier = nn.Linear(hidden, classes);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor input)
+    {
+        var x = flatten.forward(input);
+        foreach (var layer in layers)
+        {
+            x = layer.forward(x);
+        }
+        return classifier.forward(dropout.forward(x));
+    }
+
+    private static nn.Module<Tensor, Tensor> Block(long inputs, int inner, int outputs, string activation) =>
+        nn.Sequential(nn.Linear(inputs, inner), Activation(activation), nn.Linear(inner, outputs), Activation(activation));
+
+    private static nn.Module<Tensor, Tensor> Activation(string name) => name switch
+    {
+        "relu" => nn.ReLU(),
+        "tanh" => nn.Tanh(),
+        "gelu" => nn.GELU(),
+        "sigmoid" => nn.Sigmoid(),
+        "elu" => nn.ELU(),
+        _ => throw new ArgumentException($"Search space 'mlp': activation '{name}' is not known; use relu, tanh, gelu, sigmoid or elu.", nameof(name)),
+    };
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Spaces.Mlp;
+
+/// <summary>
+/// The <c>mlp</c> space (<see cref="SearchSpaces.Mlp"/>): an <see cref="MlpNetwork"/>. Spec parameters: <c>layers</c>
+/// (2), <c>hidden</c> (128, each layer's output width), <c>widths</c> ("64,256", the hidden widths a block may use
+/// inside), <c>activations</c> ("relu,tanh"; also gelu, sigmoid, elu), <c>dropout</c> (0).
+/// </summary>
+internal sealed class MlpSpace : BuiltInSpace
+{
+    public const int DefaultLayers = 2;
+    public const int DefaultHidden = 128;
+    public static readonly IReadOnlyList<int> DefaultWidths = [64, 256];
+    public static readonly IReadOnlyList<string> DefaultActivations = ["relu", "tanh"];
+
+    public override string Kind => SearchSpaces.MlpKind;
+
+    protected override IReadOnlyList<string> ParameterNames { get; } = ["layers", "hidden", "widths", "activations", "dropout"];
+
+    /// <summary>The spec of this space with the given hyperparameters.</summary>
+    public static SearchSpaceSpec Spec(int layers, int hidden, IEnumerable<int>? widths, IEnumerable<string>? activations, double dropout) =>
+        new(SearchSpaces.MlpKind, new Dictionary<string, object>
+        {
+            ["layers"] = layers,
+            ["hidden"] = hidden,
+            ["widths"] = string.Join(",", (widths ?? DefaultWidths).Select(w => w.ToString(CultureInfo.InvariantCulture))),
+            ["activations"] = string.Join(",", activations ?? DefaultActivations),
+            ["dropout"] = dropout,
+        });
+
+    protected override nn.Module<Tensor, Tensor> Create(SearchSpaceSpec spec, SpaceContext context)
+    {
+        int layers = spec.GetInt32("layers", DefaultLayers);
+        int hidden = spec.GetInt32("hidden", DefaultHidden);
+        int[] widths = ParseList(spec, "widths", DefaultWidths).Select(w => ParseWidth(spec, w)).ToArray();
+        string[] activations = ParseList(spec, "activations", DefaultActivations);
+        long inputs = context.SampleShape.Aggregate(1L, (a, b) => a * b);
+        return new MlpNetwork(inputs, context.ClassCount, layers, hidden, widths, activations, Dropout(spec, 0));
+    }
+
+    private static string[] ParseList<T>(SearchSpaceSpec spec, string name, IEnumerable<T> defaults)
+    {
+        string defaultValue = string.Join(",", defaults.Select(d => Convert.ToString(d, CultureInfo.InvariantCulture)));
+        var items = spec.GetString(name, defaultValue).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return items.Length > 0 ? items : throw new ArgumentException($"Search space 'mlp': parameter '{name}' lists nothing.", nameof(spec));
+    }
+
+    private static int ParseWidth(SearchSpaceSpec spec, string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int width) && width > 0
+            ? width
+            : throw new ArgumentException($"Search space 'mlp': width '{text}' in '{spec.GetString("widths")}' is not a positive integer.", nameof(spec));
+}
