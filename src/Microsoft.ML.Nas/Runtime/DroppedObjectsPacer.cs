@@ -13,7 +13,7 @@ namespace Microsoft.ML.Nas.Runtime;
 /// among small tensors, so freeing them every few passes keeps the heap as compact: in the ENAS benchmark the peaks
 /// were 0.83–0.91 of PyTorch 1.13's on the same machine.
 /// </remarks>
-public sealed class DroppedObjectsPacer
+internal sealed class DroppedObjectsPacer
 {
     private readonly Func<TimeSpan> clock;
     private readonly Action free;

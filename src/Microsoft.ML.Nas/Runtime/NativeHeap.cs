@@ -18,7 +18,7 @@ namespace Microsoft.ML.Nas.Runtime;
 /// does it where jemalloc or tcmalloc replaced glibc's <c>malloc</c> (through <c>LD_PRELOAD</c>): libtorch's memory is
 /// then theirs, and jemalloc, measured on the same 200-step DARTS run, keeps the peak flat by itself.</para>
 /// </remarks>
-public static class NativeHeap
+internal static class NativeHeap
 {
     private static readonly Lazy<bool> Supported = new(Probe, LazyThreadSafetyMode.ExecutionAndPublication);
 

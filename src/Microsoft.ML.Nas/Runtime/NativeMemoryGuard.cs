@@ -16,7 +16,7 @@ namespace Microsoft.ML.Nas.Runtime;
 /// every step. The footprint only grows, so passes that legitimately need more memory (a bigger sampled
 /// architecture) raise the reference instead of causing a release after every pass.</para>
 /// </remarks>
-public sealed class NativeMemoryGuard
+internal sealed class NativeMemoryGuard
 {
     private readonly Func<long> residentBytes;
     private readonly Func<bool> release;

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Nas.Runtime;
 /// The usual cause on Linux is an old C++ runtime: TorchSharp 0.107's libLibTorchSharp.so needs
 /// <see cref="RequiredSymbol"/> (GCC 13's libstdc++), which Debian 12 and Ubuntu 22.04 lack.
 /// </summary>
-public static partial class NativeRuntimeDiagnosis
+internal static partial class NativeRuntimeDiagnosis
 {
     /// <summary>The libstdc++ symbol version TorchSharp 0.107's native library is linked against.</summary>
     public const string RequiredSymbol = "GLIBCXX_3.4.32";

@@ -69,7 +69,7 @@ public sealed class OneShotContext
     }
 
     /// <summary>The guard behind <see cref="ReleaseFreedMemory"/>; null when the option is off.</summary>
-    public Runtime.NativeMemoryGuard? MemoryGuard => memoryGuard;
+    internal Runtime.NativeMemoryGuard? MemoryGuard => memoryGuard;
 
     /// <summary>The current epoch, from 0.</summary>
     public int Epoch { get; internal set; }

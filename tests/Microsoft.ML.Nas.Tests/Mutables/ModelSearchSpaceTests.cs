@@ -112,11 +112,11 @@ public sealed class ModelSearchSpaceTests
     {
         public List<string> Events { get; } = [];
 
-        protected override void OnEnterScope(IMutable scope) => Events.Add($"enter {scope.Key}");
+        protected internal override void OnEnterScope(IMutable scope) => Events.Add($"enter {scope.Key}");
 
-        protected override void OnExitScope(IMutable scope) => Events.Add($"exit {scope.Key}");
+        protected internal override void OnExitScope(IMutable scope) => Events.Add($"exit {scope.Key}");
 
-        protected override Tensor MaskFor(DecisionInfo decision)
+        protected internal override Tensor MaskFor(DecisionInfo decision)
         {
             Events.Add(decision.Key);
             return base.MaskFor(decision);

@@ -8,7 +8,7 @@ namespace Microsoft.ML.Nas.Spaces.Darts;
 /// DARTS's auxiliary classifier on the feature map after the second reduction (side ≈ input/4): ReLU, 5×5 average
 /// pool, 1×1 conv to 128, BN, ReLU, 2×2 conv to 768, BN, ReLU, linear.
 /// </summary>
-public sealed class AuxiliaryHead : Module<Tensor, Tensor>
+internal sealed class AuxiliaryHead : Module<Tensor, Tensor>
 {
     private readonly Module<Tensor, Tensor> features;
     private readonly Module<Tensor, Tensor> classifier;

@@ -9,7 +9,7 @@ namespace Microsoft.ML.Nas.Spaces.Darts;
 /// A DARTS cell: the two previous cells' outputs are preprocessed to <c>channels</c> (a factorized reduce when the
 /// previous cell reduced), the nodes follow, and the output is the concatenation of the nodes.
 /// </summary>
-public sealed class DartsCell : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class DartsCell : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> preproc0;
     private readonly nn.Module<Tensor, Tensor> preproc1;

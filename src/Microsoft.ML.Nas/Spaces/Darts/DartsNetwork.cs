@@ -71,7 +71,7 @@ public sealed class DartsNetwork : Module<Tensor, Tensor>, IAuxiliaryHeadModel, 
     }
 
     /// <summary>The cells, in order.</summary>
-    public IReadOnlyList<DartsCell> Cells => [.. cells];
+    internal IReadOnlyList<DartsCell> Cells => [.. cells];
 
     /// <inheritdoc/>
     public bool HasAuxiliaryHead => aux_head is not null;

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Nas.Spaces.Darts;
 /// One intermediate node of a DARTS cell: an edge (a LayerChoice over <see cref="DartsOps.Names"/>, keyed
 /// <c>{id}_p{i}</c>) from each earlier state, and an InputChoice <c>{id}_switch</c> (nChosen 2) summing the kept edges.
 /// </summary>
-public sealed class DartsNode : nn.Module<IReadOnlyList<Tensor>, Tensor>
+internal sealed class DartsNode : nn.Module<IReadOnlyList<Tensor>, Tensor>
 {
     private readonly ModuleList<LayerChoice> edges = new();
     private readonly InputChoice input_switch;

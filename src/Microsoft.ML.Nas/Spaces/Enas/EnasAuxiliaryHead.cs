@@ -8,7 +8,7 @@ namespace Microsoft.ML.Nas.Spaces.Enas;
 /// The auxiliary classifier of the ENAS micro space: ReLU, 5×5 average pool (stride 3, padding 2), 1×1 conv-BN-ReLU to
 /// 128 then to 768 channels, global average pooling and a linear layer without bias.
 /// </summary>
-public sealed class EnasAuxiliaryHead : nn.Module<Tensor, Tensor>
+internal sealed class EnasAuxiliaryHead : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> pool;
     private readonly ConvBnRelu project;

@@ -16,7 +16,7 @@ namespace Microsoft.ML.Nas.Spaces.Enas;
 /// controller attends to the anchor of the very layer whose output it picks. (NNI's example passes the stem and layers
 /// 0..i−2 under the keys of layers 0..i−1, one off, as the paper's code does.)
 /// </remarks>
-public sealed class EnasMacroLayer : MutableScope<(Tensor Previous, IReadOnlyList<Tensor> Earlier), Tensor>
+internal sealed class EnasMacroLayer : MutableScope<(Tensor Previous, IReadOnlyList<Tensor> Earlier), Tensor>
 {
     private readonly LayerChoice op;
     private readonly InputChoice? skip;

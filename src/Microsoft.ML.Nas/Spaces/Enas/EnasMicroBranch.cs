@@ -9,7 +9,7 @@ namespace Microsoft.ML.Nas.Spaces.Enas;
 /// One of the two branches of an ENAS micro node (NNI's micro <c>Cell</c>): an InputChoice of one earlier output
 /// (<c>{name}_input</c>) and a five-way LayerChoice (<c>{name}_op</c>, <see cref="EnasOps.MicroNames"/>) applied to it.
 /// </summary>
-public sealed class EnasMicroBranch : nn.Module
+internal sealed class EnasMicroBranch : nn.Module
 {
     private readonly InputChoice input;
     private readonly LayerChoice op;

@@ -13,7 +13,7 @@ namespace Microsoft.ML.Nas.Spaces.Enas;
 /// every such subset) and batch norm. Keys start with <c>reduce</c> in the cells after a reduction, else <c>normal</c>;
 /// cells of one kind share their keys, so they share their decisions.
 /// </summary>
-public sealed class EnasMicroCell : nn.Module<(Tensor PreviousPrevious, Tensor Previous), (Tensor Previous, Tensor Output)>
+internal sealed class EnasMicroCell : nn.Module<(Tensor PreviousPrevious, Tensor Previous), (Tensor Previous, Tensor Output)>
 {
     private readonly ConvBnRelu? calibratePreviousPrevious;
     private readonly ConvBnRelu? calibratePrevious;

@@ -7,7 +7,7 @@ namespace Microsoft.ML.Nas.Spaces.Enas;
 /// A node of an ENAS micro cell, a <see cref="MutableScope"/> keyed <c>{normal|reduce}_node_i</c>: the sum of two
 /// <see cref="EnasMicroBranch"/>es (<c>_x</c> and <c>_y</c>) over the cell's outputs so far.
 /// </summary>
-public sealed class EnasMicroNode : MutableScope<IReadOnlyList<Tensor>, (Tensor Output, bool[] Used)>
+internal sealed class EnasMicroNode : MutableScope<IReadOnlyList<Tensor>, (Tensor Output, bool[] Used)>
 {
     private readonly EnasMicroBranch x;
     private readonly EnasMicroBranch y;

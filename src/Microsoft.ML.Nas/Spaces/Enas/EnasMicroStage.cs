@@ -8,7 +8,7 @@ namespace Microsoft.ML.Nas.Spaces.Enas;
 /// One stage of the ENAS micro network: optionally a reduction (both cell inputs halved in size by a
 /// <see cref="FactorizedReduce"/> each, to the new channel count), then an <see cref="EnasMicroCell"/>.
 /// </summary>
-public sealed class EnasMicroStage : nn.Module<(Tensor PreviousPrevious, Tensor Previous), (Tensor Previous, Tensor Output)>
+internal sealed class EnasMicroStage : nn.Module<(Tensor PreviousPrevious, Tensor Previous), (Tensor Previous, Tensor Output)>
 {
     private readonly FactorizedReduce? reducePreviousPrevious;
     private readonly FactorizedReduce? reducePrevious;

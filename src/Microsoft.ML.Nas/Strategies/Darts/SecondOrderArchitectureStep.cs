@@ -16,7 +16,7 @@ namespace Microsoft.ML.Nas.Strategies.Darts;
 /// The virtual step is applied to the model's own parameters in place (after a backup, restored in every case), so no
 /// second network is held. NNI v1's unrolled step never applied its virtual step; this one does.
 /// </remarks>
-public sealed class SecondOrderArchitectureStep
+internal sealed class SecondOrderArchitectureStep
 {
     private readonly nn.Module<Tensor, Tensor> model;
     private readonly DartsMutator mutator;

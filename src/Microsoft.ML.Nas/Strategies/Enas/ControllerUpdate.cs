@@ -8,4 +8,4 @@ namespace Microsoft.ML.Nas.Strategies.Enas;
 /// <param name="SkipPenalty">The sample's skip penalty.</param>
 /// <param name="LogProbability">The sample's log-probability.</param>
 /// <param name="Stepped">Whether this sample completed an aggregation window, so the optimizer stepped.</param>
-public sealed record ControllerUpdate(double Reward, double Baseline, double Loss, double Entropy, double SkipPenalty, double LogProbability, bool Stepped);
+internal sealed record ControllerUpdate(double Reward, double Baseline, double Loss, double Entropy, double SkipPenalty, double LogProbability, bool Stepped);

@@ -9,7 +9,7 @@ namespace Microsoft.ML.Nas.Strategies.Enas;
 /// LayerChoice, and the attention (anchor, query, v) that scores the inputs of an InputChoice. <see cref="EnasMutator"/>
 /// runs it; the trainer optimizes its <c>parameters()</c> and checkpoints its <c>state_dict()</c>.
 /// </summary>
-public sealed class EnasController : nn.Module
+internal sealed class EnasController : nn.Module
 {
     private readonly ModuleList<LSTMCell> lstm;
     private readonly Linear attentionAnchor;

@@ -56,7 +56,7 @@ public sealed class EnasMutator : Mutator
     }
 
     /// <summary>The controller's weights (move it with <c>Controller.to(device)</c>; optimize its <c>parameters()</c>).</summary>
-    public EnasController Controller { get; }
+    internal EnasController Controller { get; }
 
     /// <summary>A copy of the options the controller was built with.</summary>
     public EnasMutatorOptions Options => options.Clone();

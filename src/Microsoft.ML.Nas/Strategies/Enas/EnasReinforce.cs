@@ -17,7 +17,7 @@ namespace Microsoft.ML.Nas.Strategies.Enas;
 /// reward. Minimizing −log p · advantage raises the probability of architectures that beat the baseline (the sign that
 /// nni#2765 asked to be checked).
 /// </remarks>
-public sealed class EnasReinforce : IDisposable
+internal sealed class EnasReinforce : IDisposable
 {
     private readonly EnasMutator mutator;
     private readonly AdamWithL2 optimizer;

@@ -41,7 +41,7 @@ public sealed class EnasStrategy : IOneShotStrategy
     public EnasMutator Mutator => mutator ?? throw NotAttached();
 
     /// <summary>The controller's REINFORCE update: its optimizer and baseline (after attachment).</summary>
-    public EnasReinforce Reinforce => reinforce ?? throw NotAttached();
+    internal EnasReinforce Reinforce => reinforce ?? throw NotAttached();
 
     /// <summary>The architectures the last <see cref="Export"/> sampled, with their validation rewards; the exported one is marked.</summary>
     public IReadOnlyList<EnasExportCandidate> ExportCandidates => exportCandidates;

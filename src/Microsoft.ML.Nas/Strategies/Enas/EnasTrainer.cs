@@ -20,7 +20,7 @@ public sealed class EnasTrainer : OneShotSearchTrainer<EnasStrategy>
     public EnasMutator Mutator => Strategy.Mutator;
 
     /// <summary>The controller's REINFORCE update (optimizer, baseline).</summary>
-    public EnasReinforce Reinforce => Strategy.Reinforce;
+    internal EnasReinforce Reinforce => Strategy.Reinforce;
 
     /// <summary>The architectures the last export sampled, with their validation rewards, the exported one marked (nni#2499).</summary>
     public IReadOnlyList<EnasExportCandidate> ExportCandidates => Strategy.ExportCandidates;

@@ -10,7 +10,7 @@ namespace Microsoft.ML.Nas.Strategies.FinalTraining;
 /// data handling, schedule, logs, progress, checkpoints and cancellation: one pass over the training data per epoch,
 /// with cutout, a drop-path probability raised linearly over the epochs, and the auxiliary head's loss when present.
 /// </summary>
-public sealed class FixedArchitectureStrategy : IOneShotStrategy
+internal sealed class FixedArchitectureStrategy : IOneShotStrategy
 {
     private readonly FixedArchitectureTrainerOptions options;
     private readonly Architecture architecture;
