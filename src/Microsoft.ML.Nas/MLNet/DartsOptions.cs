@@ -3,7 +3,7 @@ using Microsoft.ML.Nas.Spaces;
 namespace Microsoft.ML.Nas.MLNet;
 
 /// <summary>
-/// Options of the DARTS estimator (<c>mlContext.Nas().Darts(...)</c>). Search settings default to NNI's (REFERENCE §4)
+/// Options of the DARTS estimator (<c>mlContext.Nas().Darts(...)</c>). Search settings default to NNI's (NNI v1.9 `darts/` and the DARTS paper, arXiv 1806.09055)
 /// except the epochs, kept small enough for a laptop; the final training settings are in <see cref="NasOptions"/>.
 /// </summary>
 public sealed class DartsOptions : NasOptions

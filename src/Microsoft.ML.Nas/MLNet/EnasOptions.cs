@@ -5,7 +5,7 @@ namespace Microsoft.ML.Nas.MLNet;
 
 /// <summary>
 /// Options of the ENAS estimator (<c>mlContext.Nas().Enas(...)</c>). Controller settings default to NNI's
-/// (REFERENCE §3); epochs and steps are kept small enough for a laptop; the final training settings are in
+/// (NNI v1.9 `enas/` and the ENAS paper, arXiv 1802.03268); epochs and steps are kept small enough for a laptop; the final training settings are in
 /// <see cref="NasOptions"/>.
 /// </summary>
 public sealed class EnasOptions : NasOptions

@@ -23,7 +23,7 @@ public static class SearchSpaces
     public const string MlpKind = "mlp";
 
     /// <summary>
-    /// DARTS cells (REFERENCE §4): <paramref name="layers"/> cells of <paramref name="nodes"/> nodes over the seven DARTS
+    /// DARTS cells (NNI v1.9 `darts/` and the DARTS paper, arXiv 1806.09055): <paramref name="layers"/> cells of <paramref name="nodes"/> nodes over the seven DARTS
     /// ops, reductions at layers/3 and 2·layers/3, a stem of <paramref name="stemMultiplier"/>·<paramref name="channels"/>.
     /// </summary>
     public static SearchSpaceSpec DartsCells(int channels, int layers, int nodes = DartsCellSpace.DefaultNodes, int stemMultiplier = DartsCellSpace.DefaultStemMultiplier, bool auxiliary = false) =>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Nas.Strategies;
 
 /// <summary>
-/// Settings of the shared one-shot loop. Defaults are NNI's DARTS search settings (REFERENCE §4); an algorithm's
+/// Settings of the shared one-shot loop. Defaults are NNI's DARTS search settings (NNI v1.9 `darts/` and the DARTS paper, arXiv 1806.09055); an algorithm's
 /// options class derives from this one and sets its own defaults.
 /// </summary>
 public class OneShotTrainerOptions

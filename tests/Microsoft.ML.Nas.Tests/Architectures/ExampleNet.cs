@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Nas.Tests.Architectures;
 
 /// <summary>
-/// The search space of REFERENCE §2's example: scopes layer1..layer3, then LayerChoice1 (conv3x3 | conv5x5),
+/// The search space of NNI's architecture-JSON example: scopes layer1..layer3, then LayerChoice1 (conv3x3 | conv5x5),
 /// LayerChoice2 (7 candidates), InputChoice3 (from layer1..layer3), InputChoice4 (3 inputs), InputChoice5 (5 inputs).
 /// </summary>
 internal static class ExampleNet

@@ -16,7 +16,7 @@ namespace Microsoft.ML.Nas.Strategies.Darts;
 /// <para>The mixing weights are computed once per <see cref="Reset"/> (all cells sharing a key reuse them) inside the
 /// caller's dispose scope; call <see cref="Reset"/> before each forward. With <see cref="ArchitectureGradients"/> off
 /// the weights are detached, so a weight step does no work for the alphas' gradients.</para>
-/// <para>Export (REFERENCE §4): each LayerChoice takes its argmax without none; an InputChoice with nChosen = k keeps
+/// <para>Export (NNI v1.9 `darts/` and the DARTS paper, arXiv 1806.09055): each LayerChoice takes its argmax without none; an InputChoice with nChosen = k keeps
 /// the k inputs whose source edges have the strongest best weight, and the edges it drops get an empty choice.</para>
 /// </remarks>
 public sealed class DartsMutator : Mutator
@@ -73,7 +73,7 @@ public sealed class DartsMutator : Mutator
             p => nn.functional.softmax(p.Value, 0).to(ScalarType.Float32).cpu().data<float>().ToArray(), StringComparer.Ordinal);
     }
 
-    /// <summary>The architecture by REFERENCE §4's rules (see the remarks of <see cref="DartsMutator"/>).</summary>
+    /// <summary>The architecture by NNI v1.9 DARTS export rules (see the remarks of <see cref="DartsMutator"/>).</summary>
     /// <exception cref="InvalidOperationException">An InputChoice with nChosen chooses among inputs that are not LayerChoice keys.</exception>
     public override Architecture Export()
     {

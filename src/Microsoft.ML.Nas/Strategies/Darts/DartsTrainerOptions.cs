@@ -1,7 +1,7 @@
 namespace Microsoft.ML.Nas.Strategies.Darts;
 
 /// <summary>
-/// Settings of a DARTS search, with NNI's defaults (REFERENCE §4): weights by SGD 0.025 (momentum 0.9, wd 3e-4,
+/// Settings of a DARTS search, with NNI's defaults (NNI v1.9 `darts/` and the DARTS paper, arXiv 1806.09055): weights by SGD 0.025 (momentum 0.9, wd 3e-4,
 /// cosine to 1e-3, clip 5), alphas by Adam 3e-4 (betas 0.5, 0.999; wd 1e-3), batch 64, 50 epochs, first order.
 /// </summary>
 public sealed class DartsTrainerOptions : OneShotTrainerOptions

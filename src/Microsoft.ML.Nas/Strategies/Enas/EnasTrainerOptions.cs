@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Nas.Strategies.Enas;
 
 /// <summary>
-/// Settings of an ENAS search, with NNI's defaults (REFERENCE §3): per epoch 500 child steps (a fresh architecture per
+/// Settings of an ENAS search, with NNI's defaults (NNI v1.9 `enas/` and the ENAS paper, arXiv 1802.03268): per epoch 500 child steps (a fresh architecture per
 /// step; SGD 0.05, momentum 0.9, weight decay 1e-4, cosine to 0.001, clip 5; auxiliary loss weight 0.4), then 50
 /// controller steps of 20 aggregated batches each (Adam 3.5e-4, clip 5) on the last 10% of the training data.
 /// </summary>

@@ -3,7 +3,7 @@ namespace Microsoft.ML.Nas.Strategies.FinalTraining;
 
 /// <summary>
 /// Settings of training a fixed (pruned) architecture from scratch, with the DARTS paper's retraining defaults
-/// (REFERENCE §4): 600 epochs, batch 96, SGD 0.025 (momentum 0.9, wd 3e-4) cosine to 0, clip 5, auxiliary weight 0.4,
+/// (NNI v1.9 `darts/` and the DARTS paper, arXiv 1806.09055): 600 epochs, batch 96, SGD 0.025 (momentum 0.9, wd 3e-4) cosine to 0, clip 5, auxiliary weight 0.4,
 /// drop-path 0.2 (raised linearly from 0 over the epochs), cutout 16.
 /// </summary>
 public sealed class FixedArchitectureTrainerOptions : OneShotTrainerOptions
