@@ -76,7 +76,8 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
         var (architecture, searchHistory) = search.Search(run);
         channel.Info(MessageSensitivity.None, $"Search took {searchClock.Elapsed.TotalSeconds:F1} s; architecture: {architecture.ToJson()}");
 
-        var model = Strategies.FixedArchitectureTrainer.BuildFixed(spec, context, architecture, seed);
+        torch.random.manual_seed(seed);
+        var model = Architectures.FixedArchitecture.Build(spec, context, architecture);
         IReadOnlyList<NasEpochRecord> finalHistory;
         try
         {
