@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DartsMnist;
+using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Data;
 using Microsoft.ML.Nas.Datasets;
 using Microsoft.ML.Nas.Runtime;
@@ -55,7 +56,8 @@ Console.WriteLine($"Search took {clock.Elapsed.TotalSeconds:F0} s; architecture 
 Console.WriteLine(architecture.ToJson());
 
 var retrainClock = Stopwatch.StartNew();
-using var final = FixedArchitectureTrainer.BuildFixed(spec, context, architecture, options.Seed);
+torch.random.manual_seed(options.Seed);
+using var final = FixedArchitecture.Build(spec, context, architecture);
 Console.WriteLine($"Final network: {final.parameters().Sum(p => p.numel()):N0} parameters (the supernet had {supernet.parameters().Sum(p => p.numel()):N0})");
 using var retrain = new FixedArchitectureTrainer(final, architecture, new FixedArchitectureTrainerOptions
 {

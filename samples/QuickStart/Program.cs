@@ -30,9 +30,15 @@ var enas = new EnasOptions
 {
     SearchSpace = SearchSpaces.EnasMacro(layers: options.Layers, filters: options.Filters),
     ImageShape = (1, MnistDigits.Side, MnistDigits.Side),
-    Epochs = options.SearchEpochs, ChildSteps = options.ChildSteps, ControllerSteps = 10, ControllerAggregate = 2, ExportSamples = 8,
-    BatchSize = 64, LearningRate = 0.05,
-    FinalEpochs = options.FinalEpochs, FinalBatchSize = 64, FinalLearningRate = 0.1, FinalWeightDecay = 1e-4, FinalShift = options.Shift, FinalCutout = options.Cutout,
+    Search =
+    {
+        Epochs = options.SearchEpochs, ChildSteps = options.ChildSteps, ControllerSteps = 10, ControllerAggregate = 2, ExportSamples = 8,
+        BatchSize = 64, LearningRate = 0.05,
+    },
+    Final =
+    {
+        Epochs = options.FinalEpochs, BatchSize = 64, LearningRate = 0.1, WeightDecay = 1e-4, ShiftPixels = options.Shift, CutoutLength = options.Cutout,
+    },
     Device = options.Device, Threads = options.Threads, Progress = progress,
 };
 Console.WriteLine($"ENAS on MNIST digits: {enas.SearchSpace}, {options.SearchEpochs} search epochs × {options.ChildSteps} child steps, " +

@@ -31,8 +31,8 @@ internal static class MLNetBaselinesReport
             key.Append(mlContext.Nas().Enas(new EnasOptions
             {
                 SearchSpace = SearchSpaces.EnasMacro(layers: 4, filters: 16), ImageShape = (1, MnistDigits.Side, MnistDigits.Side),
-                Epochs = 2, ChildSteps = 40, ControllerSteps = 10, ControllerAggregate = 2, ExportSamples = 8, LearningRate = 0.05,
-                FinalEpochs = options.Epochs, FinalLearningRate = 0.1, FinalWeightDecay = 1e-4,
+                Search = { Epochs = 2, ChildSteps = 40, ControllerSteps = 10, ControllerAggregate = 2, ExportSamples = 8, LearningRate = 0.05 },
+                Final = { Epochs = options.Epochs, LearningRate = 0.1, WeightDecay = 1e-4 },
                 Device = options.Device, Threads = options.Threads,
             })));
     }

@@ -32,7 +32,7 @@ internal static class TransformThroughputReport
             .Append(mlContext.Nas().FixedArchitecture(new FixedArchitectureOptions
             {
                 SearchSpace = spec, Architecture = architecture, ImageShape = (1, MnistDigits.Side, MnistDigits.Side),
-                FinalEpochs = 1, Device = options.Device, Threads = options.Threads,
+                Final = { Epochs = 1 }, Device = options.Device, Threads = options.Threads,
             }))
             .Fit(digits.ToDataView(mlContext, digits.TrainIndices[..512]));
         using var model = fitted.LastTransformer;

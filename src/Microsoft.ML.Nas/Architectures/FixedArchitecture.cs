@@ -1,5 +1,6 @@
 using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Mutables;
+using Microsoft.ML.Nas.Spaces;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Nas.Architectures;
@@ -36,6 +37,30 @@ public static class FixedArchitecture
     /// <exception cref="ArchitectureException">The file is invalid for the model; the message names the file and key.</exception>
     public static Architecture Apply(nn.Module model, string path, nn.Module? inheritFrom = null)
         => Apply(model, Architecture.Load(path), inheritFrom, path);
+
+    /// <summary>
+    /// Builds a fresh network of <paramref name="spec"/> for the data's <paramref name="context"/> and fixes it to
+    /// <paramref name="architecture"/>: the one way a fixed network is made, for final training and for loading a saved
+    /// model. Its initial weights come from torch's generator: seed it first for reproducible ones.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The spec's kind is not registered; the message names it.</exception>
+    /// <exception cref="ArchitectureException">The architecture does not fit the space's keys; the message names the key.</exception>
+    public static nn.Module<Tensor, Tensor> Build(SearchSpaceSpec spec, SpaceContext context, Architecture architecture)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        TorchRuntime.EnsureAvailable();
+        var model = SearchSpaceRegistry.Build(spec, context);
+        try
+        {
+            Apply(model, architecture);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
 
     private static Architecture Apply(nn.Module model, Architecture architecture, nn.Module? inheritFrom, string? file)
     {

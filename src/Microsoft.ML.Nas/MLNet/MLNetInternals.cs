@@ -56,37 +56,36 @@ internal static class MLNetInternals
         return new NasTransformer(environment, payload);
     }
 
+    /// <summary>Whether ML.NET's execution was cancelled (<c>MLContext.CancelExecution</c>).</summary>
+    internal static bool IsCanceled(IHostEnvironment environment) => environment is ICancelable { IsCanceled: true };
+
     /// <summary>Throws <see cref="OperationCanceledException"/> when ML.NET's execution was cancelled (<c>MLContext.CancelExecution</c>).</summary>
     internal static void ThrowIfCanceled(IHostEnvironment environment)
     {
-        if (environment is ICancelable { IsCanceled: true })
+        if (IsCanceled(environment))
         {
             throw new OperationCanceledException("The NAS operation was cancelled through MLContext.CancelExecution().");
         }
     }
 
     /// <summary>
-    /// The device a NAS model runs on: <paramref name="option"/> when it names one; for <c>auto</c> (or null), the GPU
-    /// that <c>MLContext.GpuDeviceId</c> names (or the CPU when <c>FallbackToCpu</c> is set and CUDA is missing),
-    /// else CUDA when available.
+    /// The device option a NAS model runs on, for <see cref="Runtime.DeviceSelection.Resolve"/>: <paramref name="option"/>
+    /// when it names one; for <c>auto</c> (or null), the GPU that <c>MLContext.GpuDeviceId</c> names (or <c>cpu</c> when
+    /// <c>FallbackToCpu</c> is set and CUDA is missing), else <c>auto</c>.
     /// </summary>
-    internal static TorchSharp.torch.Device ResolveDevice(IHostEnvironment environment, string? option)
+    internal static string DeviceOption(IHostEnvironment environment, string? option)
     {
         string value = (option ?? Runtime.DeviceSelection.Auto).Trim();
         if (!string.Equals(value, Runtime.DeviceSelection.Auto, StringComparison.OrdinalIgnoreCase) && value.Length > 0)
         {
-            return Runtime.DeviceSelection.Resolve(value);
+            return value;
         }
         if (environment is IHostEnvironmentInternal { GpuDeviceId: int gpu } settings)
         {
             Runtime.TorchRuntime.EnsureAvailable();
-            if (!TorchSharp.torch.cuda.is_available() && settings.FallbackToCpu)
-            {
-                return TorchSharp.torch.CPU;
-            }
-            return Runtime.DeviceSelection.Resolve($"cuda:{gpu}");
+            return !TorchSharp.torch.cuda.is_available() && settings.FallbackToCpu ? "cpu" : $"cuda:{gpu}";
         }
-        return Runtime.DeviceSelection.Resolve(Runtime.DeviceSelection.Auto);
+        return Runtime.DeviceSelection.Auto;
     }
 
     /// <summary>The MLContext's seed, when it was given one.</summary>

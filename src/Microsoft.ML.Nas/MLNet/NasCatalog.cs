@@ -1,4 +1,9 @@
 using Microsoft.ML.Nas.MLNet.Fitting;
+using Microsoft.ML.Nas.Spaces;
+using Microsoft.ML.Nas.Strategies.FinalTraining;
+using Microsoft.ML.Nas.Strategies;
+using Microsoft.ML.Nas.Strategies.Darts;
+using Microsoft.ML.Nas.Strategies.Enas;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Nas.MLNet;
@@ -13,19 +18,13 @@ public sealed class NasCatalog
 
     internal IHostEnvironment Environment { get; }
 
-    /// <summary>Searches with ENAS (a controller samples architectures of a shared supernet) and trains the best found.</summary>
-    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
-    public NasEstimator Enas(EnasOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        NasOptionsChecks.Positive(options.Epochs, nameof(options.Epochs));
-        NasOptionsChecks.Positive(options.BatchSize, nameof(options.BatchSize));
-        NasOptionsChecks.Positive(options.ChildSteps, nameof(options.ChildSteps));
-        NasOptionsChecks.Positive(options.ControllerSteps, nameof(options.ControllerSteps));
-        NasOptionsChecks.Positive(options.ControllerAggregate, nameof(options.ControllerAggregate));
-        NasOptionsChecks.Positive(options.ExportSamples, nameof(options.ExportSamples));
-        return new NasEstimator(Environment, options, OneShotSearch.Enas(options));
-    }
+    /// <summary>
+    /// Searches with ENAS (a controller samples architectures of a shared supernet) and trains the best found. Images
+    /// with no <see cref="NasOptions.SearchSpace"/> search <c>SearchSpaces.EnasMacro(layers: 6, filters: 16)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range or sets what Fit supplies; the message names its path (e.g. <c>Search.Epochs</c>).</exception>
+    public NasEstimator Enas(EnasOptions options) =>
+        OneShot(options, "ENAS", SearchSpaces.EnasMacro(layers: 6, filters: 16), search => new EnasStrategy(search));
 
     /// <summary>ENAS with default options on the named columns.</summary>
     public NasEstimator Enas(string labelColumnName = "Label", string featureColumnName = "Features", string scoreColumnName = "Score",
@@ -36,15 +35,13 @@ public sealed class NasCatalog
             PredictedLabelColumnName = predictedLabelColumnName,
         });
 
-    /// <summary>Searches with DARTS (softmax-relaxed choices learned by gradient) and trains the architecture found.</summary>
-    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
-    public NasEstimator Darts(DartsOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        NasOptionsChecks.Positive(options.Epochs, nameof(options.Epochs));
-        NasOptionsChecks.Positive(options.BatchSize, nameof(options.BatchSize));
-        return new NasEstimator(Environment, options, OneShotSearch.Darts(options));
-    }
+    /// <summary>
+    /// Searches with DARTS (softmax-relaxed choices learned by gradient) and trains the architecture found. Images with no
+    /// <see cref="NasOptions.SearchSpace"/> search <c>SearchSpaces.DartsCells(channels: 8, layers: 3)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range or sets what Fit supplies; the message names its path (e.g. <c>Search.Epochs</c>).</exception>
+    public NasEstimator Darts(DartsOptions options) =>
+        OneShot(options, "DARTS", SearchSpaces.DartsCells(channels: 8, layers: 3), search => new DartsStrategy(search));
 
     /// <summary>DARTS with default options on the named columns.</summary>
     public NasEstimator Darts(string labelColumnName = "Label", string featureColumnName = "Features", string scoreColumnName = "Score",
@@ -59,16 +56,22 @@ public sealed class NasCatalog
     /// Trains a given architecture of a space without searching (e.g. one exported by an earlier search), and serves it
     /// like a searched one.
     /// </summary>
-    /// <exception cref="ArgumentException">The options name no space or no architecture, or an option is out of range.</exception>
+    /// <exception cref="ArgumentException">The options name no space or no architecture, or an option is out of range (named by its path).</exception>
     public NasEstimator FixedArchitecture(FixedArchitectureOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.SearchSpace is null)
-        {
-            throw new ArgumentException("FixedArchitectureOptions.SearchSpace must name the space the architecture belongs to.", nameof(options));
-        }
-        var architecture = options.Architecture
-            ?? throw new ArgumentException("FixedArchitectureOptions.Architecture must be set.", nameof(options));
-        return new NasEstimator(Environment, options, new GivenArchitecture(architecture));
+        return new NasEstimator(Environment, options, new GivenArchitecture(options));
+    }
+
+    /// <summary>
+    /// The estimator of a one-shot strategy: its name (for logs), the space it searches for images when the options
+    /// name none, and how its strategy is made from its <c>Search</c> options. A new strategy adds a method that calls this.
+    /// </summary>
+    private NasEstimator OneShot<TSearch>(NasOptions<TSearch> options, string name, SearchSpaceSpec defaultImageSpace,
+        Func<TSearch, IOneShotStrategy> createStrategy)
+        where TSearch : OneShotTrainerOptions, new()
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new NasEstimator(Environment, options, new OneShotSearch<TSearch>(name, defaultImageSpace, options, createStrategy));
     }
 }

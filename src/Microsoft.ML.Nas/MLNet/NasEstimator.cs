@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML.Data;
+using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.MLNet.Fitting;
 using Microsoft.ML.Nas.MLNet.Persistence;
 using Microsoft.ML.Nas.MLNet.Scoring;
-using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces;
+using Microsoft.ML.Nas.Strategies.FinalTraining;
+using Microsoft.ML.Nas.Strategies;
 using Microsoft.ML.Runtime;
-using TorchSharp;
 
 namespace Microsoft.ML.Nas.MLNet;
 
@@ -28,40 +29,38 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
         host = environment.Register($"Nas.{search.Name}");
         this.options = options;
         this.search = search;
-        NasOptionsChecks.Check(options);
+        options.Validate();
     }
 
     /// <summary>Runs the search and the final training on <paramref name="input"/>.</summary>
+    /// <exception cref="ArgumentException">An option is out of range or sets what Fit supplies (it may have changed since the estimator was made).</exception>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type; the message names it.</exception>
-    /// <exception cref="OperationCanceledException">ML.NET's execution was cancelled (checked between batches).</exception>
+    /// <exception cref="OperationCanceledException">ML.NET's execution or the options' token was cancelled (checked between batches).</exception>
     public NasTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        TorchRuntime.EnsureAvailable();
-        TorchRuntime.ConfigureThreads(options.Threads);
+        options.Validate();
         var columns = new NasColumns(options.FeatureColumnName, options.LabelColumnName, options.ScoreColumnName, options.PredictedLabelColumnName);
         var vector = NasSchemaChecks.CheckFeatures(input.Schema, columns.Features);
         int classes = NasSchemaChecks.CheckLabel(input.Schema, columns.Label);
         var labelValues = LabelKeyValues.From(input.Schema[columns.Label], classes);
         var context = new SpaceContext(NasSampleShape.Of(vector, columns.Features, options.ImageShape), classes);
         var spec = options.SearchSpace ?? (context.IsImage ? search.DefaultImageSpace(context) : SearchSpaces.Mlp());
-        var device = MLNetInternals.ResolveDevice(host, options.Device);
-        int seed = options.Seed ?? MLNetInternals.Seed(host) ?? 0;
         using var channel = host.Start("NAS");
         using var progressChannel = host.StartProgressChannel($"NAS {search.Name}");
+        using var cancellation = new NasCancellation(host, options.CancellationToken);
+        // The one place a Fit turns its options into a device, a thread count and a seed; both phases run in it.
+        var environment = TrainingEnvironment.Resolve(MLNetInternals.DeviceOption(host, options.Device), options.Threads,
+            options.Seed ?? MLNetInternals.Seed(host) ?? 0, cancellation.Token, progress: null, log: message => channel.Info(MessageSensitivity.None, message));
         var progress = new NasProgressReporter(progressChannel, options.Progress);
         var total = Stopwatch.StartNew();
-        channel.Info(MessageSensitivity.None, $"NAS {search.Name}: space {spec}, samples [{string.Join(", ", context.SampleShape)}], {classes} classes, device {device}, seed {seed}.");
+        channel.Info(MessageSensitivity.None, $"NAS {search.Name}: space {spec}, samples [{string.Join(", ", context.SampleShape)}], {classes} classes, " +
+            $"device {environment.Device}, {environment.Threads} threads, seed {environment.Seed}.");
 
-        Action check = () =>
-        {
-            options.CancellationToken.ThrowIfCancellationRequested();
-            MLNetInternals.ThrowIfCanceled(host);
-        };
-        var train = NasDataReader.Read(input, columns, context.SampleShape, classes, device, check);
+        var train = NasDataReader.Read(input, columns, context.SampleShape, classes, environment.Device, cancellation.ThrowIfCancellationRequested);
         using var trainData = train.Data;
         var validation = options.ValidationData is null ? null
-            : NasDataReader.Read(options.ValidationData, columns, context.SampleShape, classes, device, check);
+            : NasDataReader.Read(options.ValidationData, columns, context.SampleShape, classes, environment.Device, cancellation.ThrowIfCancellationRequested);
         using var validationData = validation?.Data;
         channel.Info(MessageSensitivity.None, $"Read {trainData.Count} training rows ({train.SkippedRows} without a label skipped)" +
             (validationData is null ? "." : $" and {validationData.Count} validation rows."));
@@ -71,32 +70,21 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
                 .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}"))));
         var run = new NasRun
         {
-            Spec = spec, Context = context, Train = trainData, Validation = validationData, Device = device, Seed = seed,
-            Log = message => channel.Info(MessageSensitivity.None, message), CancellationCheck = check, ReportProgress = progress.Report, EpochCompleted = EpochCompleted,
+            Spec = spec, Context = context, Train = trainData, Validation = validationData, Environment = environment,
+            Cancellation = cancellation, ReportProgress = progress.Report, EpochCompleted = EpochCompleted,
         };
-        torch.random.manual_seed(seed);
         var searchClock = Stopwatch.StartNew();
         var (architecture, searchHistory) = search.Search(run);
         channel.Info(MessageSensitivity.None, $"Search took {searchClock.Elapsed.TotalSeconds:F1} s; architecture: {architecture.ToJson()}");
 
-        var model = Strategies.FinalTraining.FixedArchitectureTrainer.BuildFixed(spec, context, architecture, seed);
-        IReadOnlyList<NasEpochRecord> finalHistory;
-        try
-        {
-            finalHistory = FinalTraining.Run(model, architecture, options, run);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        var (model, finalHistory) = FinalTraining.Run(run, architecture, options.Final);
         channel.Info(MessageSensitivity.None, $"NAS {search.Name} finished in {total.Elapsed.TotalSeconds:F1} s.");
         var payload = new NasModelPayload
         {
             Spec = spec, Architecture = architecture, Context = context, Columns = columns, LabelValues = labelValues,
             History = new NasSearchHistory([.. searchHistory, .. finalHistory]), Model = model,
         };
-        return new NasTransformer(host, payload, device);
+        return new NasTransformer(host, payload, environment.Device);
     }
 
     /// <summary>The input's columns with Score and PredictedLabel added.</summary>

@@ -1,58 +1,50 @@
+using Microsoft.ML.Nas.MLNet.Fitting;
 using Microsoft.ML.Nas.Spaces;
+using Microsoft.ML.Nas.Strategies.FinalTraining;
+using Microsoft.ML.Nas.Strategies;
 
 namespace Microsoft.ML.Nas.MLNet;
 
-/// <summary>What every NAS estimator shares: columns, the space, the data's shape, the final training and the device.</summary>
+/// <summary>
+/// What every NAS estimator shares: columns, the space, the data's shape, the final training and the environment
+/// (device, threads, seed, progress, cancellation) that Fit resolves once for the search and the final training.
+/// </summary>
 public abstract class NasOptions
 {
-    /// <summary>The input column: a known-size vector of Single.</summary>
+    /// <summary>The input column: a known-size vector of Single; default <c>Features</c>.</summary>
     public string FeatureColumnName { get; set; } = "Features";
 
-    /// <summary>The label column: a key type with at least 2 values (use MapValueToKey first).</summary>
+    /// <summary>The label column: a key type with at least 2 values (use MapValueToKey first); default <c>Label</c>.</summary>
     public string LabelColumnName { get; set; } = "Label";
 
-    /// <summary>The output column of class probabilities.</summary>
+    /// <summary>The output column of class probabilities; default <c>Score</c>.</summary>
     public string ScoreColumnName { get; set; } = "Score";
 
-    /// <summary>The output column of the predicted class (a key with the label's values).</summary>
+    /// <summary>The output column of the predicted class (a key with the label's values); default <c>PredictedLabel</c>.</summary>
     public string PredictedLabelColumnName { get; set; } = "PredictedLabel";
 
     /// <summary>
     /// The search space (e.g. <see cref="SearchSpaces.Mlp"/>, or a custom kind registered with
-    /// <see cref="SearchSpaceRegistry.Register"/>); null picks the strategy's image space for images and the MLP space
-    /// for plain vectors.
+    /// <see cref="SearchSpaceRegistry.Register"/>); null (default) picks the strategy's image space for images and the
+    /// MLP space for plain vectors.
     /// </summary>
     public SearchSpaceSpec? SearchSpace { get; set; }
 
     /// <summary>
     /// The image shape [C, H, W] of each features vector, when the vector's own dimensions do not say it (a 784-vector
-    /// of MNIST pixels is (1, 28, 28)). Null: the vector's dimensions give it, and a plain 1-D vector is not an image.
+    /// of MNIST pixels is (1, 28, 28)). Null (default): the vector's dimensions give it, and a plain 1-D vector is not an image.
     /// </summary>
     public (int Channels, int Height, int Width)? ImageShape { get; set; }
 
-    /// <summary>Optional validation data (same columns); the final training reports its accuracy on it each epoch.</summary>
+    /// <summary>Optional validation data (same columns); both trainers report their accuracy on it each epoch.</summary>
     public IDataView? ValidationData { get; set; }
 
-    /// <summary>Epochs of the final training of the found architecture, from scratch.</summary>
-    public int FinalEpochs { get; set; } = 10;
-
-    /// <summary>Batch size of the final training.</summary>
-    public int FinalBatchSize { get; set; } = 64;
-
-    /// <summary>Initial SGD learning rate of the final training (cosine-annealed).</summary>
-    public double FinalLearningRate { get; set; } = 0.025;
-
-    /// <summary>SGD weight decay of the final training.</summary>
-    public double FinalWeightDecay { get; set; } = 3e-4;
-
-    /// <summary>Side of the cutout square applied to image batches in the final training; 0 (default) turns it off.</summary>
-    public int FinalCutout { get; set; }
-
-    /// <summary>Largest random translation (pixels per axis) of image batches in the final training; 0 (default) turns it off.</summary>
-    public int FinalShift { get; set; }
-
-    /// <summary>Final drop-path probability of the final training (for spaces with drop-path); 0 (default) turns it off.</summary>
-    public double FinalDropPath { get; set; }
+    /// <summary>
+    /// The final training of the found architecture, from scratch (defaults: 10 epochs of batch 64, SGD 0.025 with
+    /// weight decay 3e-4 cosine to 0; see <see cref="FixedArchitectureTrainerOptions"/>). Fit supplies its data,
+    /// device, threads, seed, log, progress and cancellation, and refuses values set there for them.
+    /// </summary>
+    public FixedArchitectureTrainerOptions Final { get; set; } = new();
 
     /// <summary>
     /// <c>auto</c> (default): the GPU that <c>MLContext.GpuDeviceId</c> names, else CUDA when available, else the CPU;
@@ -60,18 +52,10 @@ public abstract class NasOptions
     /// </summary>
     public string Device { get; set; } = Runtime.DeviceSelection.Auto;
 
-    /// <summary>libtorch's thread count; null keeps the library's measured default.</summary>
+    /// <summary>libtorch's thread count; null (default) keeps the library's measured default.</summary>
     public int? Threads { get; set; }
 
-    /// <summary>
-    /// Whether search and final training look after native memory between passes: they free what TorchSharp objects
-    /// dropped without disposing still hold, and hand freed CPU memory back to the system once resident memory has
-    /// grown by 10% (see <see cref="Strategies.OneShotTrainerOptions.ReleaseFreedMemory"/>); default true. False is
-    /// faster and uses more memory.
-    /// </summary>
-    public bool ReleaseFreedMemory { get; set; } = true;
-
-    /// <summary>The seed of weights, shuffles and sampling; null takes the MLContext's seed (or 0).</summary>
+    /// <summary>The seed of weights, shuffles and sampling; null (default) takes the MLContext's seed (or 0).</summary>
     public int? Seed { get; set; }
 
     /// <summary>
@@ -82,4 +66,46 @@ public abstract class NasOptions
 
     /// <summary>Optional progress reports for applications (epochs and batches of each phase).</summary>
     public IProgress<NasProgress>? Progress { get; set; }
+
+    /// <summary>
+    /// Checks every option and names the first that is wrong by its path (<c>Final.Epochs</c>, <c>Search.ChildSteps</c>).
+    /// The estimator calls it when it is made and again when Fit starts.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the parameter name is its path.</exception>
+    /// <exception cref="ArgumentException">
+    /// A column name is empty, Score and PredictedLabel coincide, composed options are missing, or they set what Fit supplies.
+    /// </exception>
+    public virtual void Validate()
+    {
+        CheckColumn(FeatureColumnName, nameof(FeatureColumnName));
+        CheckColumn(LabelColumnName, nameof(LabelColumnName));
+        CheckColumn(ScoreColumnName, nameof(ScoreColumnName));
+        CheckColumn(PredictedLabelColumnName, nameof(PredictedLabelColumnName));
+        if (ScoreColumnName == PredictedLabelColumnName)
+        {
+            throw new ArgumentException(
+                $"{nameof(ScoreColumnName)} and {nameof(PredictedLabelColumnName)} are both '{ScoreColumnName}'; they must differ.", nameof(PredictedLabelColumnName));
+        }
+        OptionCheck.Require(ImageShape is null or { Channels: > 0, Height: > 0, Width: > 0 }, nameof(ImageShape), ImageShape,
+            "positive channels, height and width, or null");
+        OptionCheck.Require(Threads is null or > 0, nameof(Threads), Threads, "positive, or null for the default");
+        ArgumentException.ThrowIfNullOrWhiteSpace(Device, nameof(Device));
+        ValidateTrainer(Final, nameof(Final));
+    }
+
+    /// <summary>Checks composed trainer options under <paramref name="name"/>: present, in range, and leaving Fit's values alone.</summary>
+    private protected static void ValidateTrainer(OneShotTrainerOptions? trainer, string name)
+    {
+        string path = name + ".";
+        OptionCheck.Present(trainer, name).Validate(path);
+        FitOwnedSettings.Check(trainer!, path);
+    }
+
+    private static void CheckColumn(string name, string option)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException($"{option} must name a column.", option);
+        }
+    }
 }

@@ -30,7 +30,7 @@ public sealed class NasTransformer : ITransformer, IDisposable
         host = environment.Register(nameof(NasTransformer));
         this.payload = payload;
         var model = payload.Model ?? throw new ArgumentException("The NAS model has no network.", nameof(payload));
-        scorer = new NasScorer(model, payload.Context, device ?? MLNetInternals.ResolveDevice(environment, option: null));
+        scorer = new NasScorer(model, payload.Context, device ?? DeviceSelection.Resolve(MLNetInternals.DeviceOption(environment, option: null)));
     }
 
     /// <summary>The architecture the search found (one decision per key, NNI's format).</summary>

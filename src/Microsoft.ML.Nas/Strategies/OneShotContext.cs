@@ -18,11 +18,11 @@ public sealed class OneShotContext
     private readonly Runtime.NativeMemoryGuard? memoryGuard;
     private readonly Runtime.DroppedObjectsPacer? droppedObjects;
 
-    internal OneShotContext(nn.Module<Tensor, Tensor> model, Device device, OneShotTrainerOptions options, TensorDataset trainData,
+    internal OneShotContext(nn.Module<Tensor, Tensor> model, TrainingEnvironment environment, OneShotTrainerOptions options, TensorDataset trainData,
         TensorDataset? validData, SgdWithMomentum weightOptimizer)
     {
         Model = model;
-        Device = device;
+        Environment = environment;
         Options = options;
         TrainData = trainData;
         ValidData = validData;
@@ -36,10 +36,13 @@ public sealed class OneShotContext
     /// <summary>The network being searched (the supernet).</summary>
     public nn.Module<Tensor, Tensor> Model { get; }
 
-    /// <summary>Where the model and data live.</summary>
-    public Device Device { get; }
+    /// <summary>The device, threads, seed, cancellation, progress and log of the loop.</summary>
+    public TrainingEnvironment Environment { get; }
 
-    /// <summary>The loop's settings.</summary>
+    /// <summary>Where the model and data live.</summary>
+    public Device Device => Environment.Device;
+
+    /// <summary>The loop's settings (read the environment's values from <see cref="Environment"/>).</summary>
     public OneShotTrainerOptions Options { get; }
 
     /// <summary>Training data on <see cref="Device"/> (what remains after a validation split).</summary>
@@ -82,7 +85,7 @@ public sealed class OneShotContext
 
     /// <summary>
     /// Creates a resumable stream of shuffled batches over <paramref name="data"/>; its shuffles are seeded by the
-    /// options' seed and <paramref name="name"/>, and its position is saved in checkpoints under that name.
+    /// environment's seed and <paramref name="name"/>, and its position is saved in checkpoints under that name.
     /// </summary>
     /// <exception cref="ArgumentException">A stream of that name exists already.</exception>
     public BatchStream CreateStream(string name, TensorDataset data, int? batchSize = null, bool shuffle = true, bool dropLast = false)
@@ -94,7 +97,7 @@ public sealed class OneShotContext
             throw new ArgumentException($"A batch stream named '{name}' exists already.", nameof(name));
         }
         int size = batchSize ?? Options.BatchSize;
-        var sampler = new BatchSampler(data.Count, (int)Math.Min(size, data.Count), shuffle, dropLast, Options.Seed ^ StableHash(name));
+        var sampler = new BatchSampler(data.Count, (int)Math.Min(size, data.Count), shuffle, dropLast, Environment.Seed ^ StableHash(name));
         var stream = new BatchStream(name, data, sampler);
         streams.Add(name, stream);
         return stream;
@@ -124,10 +127,10 @@ public sealed class OneShotContext
 
     /// <summary>Mean loss and metric of the model over <paramref name="data"/>, in evaluation mode without gradients.</summary>
     public EvaluationResult Evaluate(TensorDataset data, int? batchSize = null) =>
-        Evaluation.Run(Model, data, batchSize ?? Options.BatchSize, loss, metric, Options.CancellationToken);
+        Evaluation.Run(Model, data, batchSize ?? Options.BatchSize, loss, metric, Environment.CancellationToken);
 
-    /// <summary>Writes a line to the options' log.</summary>
-    public void Log(string message) => Options.Log?.Invoke(message);
+    /// <summary>Writes a line to the environment's log.</summary>
+    public void Log(string message) => Environment.Log?.Invoke(message);
 
     internal static (Tensor Loss, Tensor Logits) ForwardLoss(nn.Module<Tensor, Tensor> model, TensorBatch batch, double auxiliaryWeight, Func<Tensor, Tensor, Tensor> loss)
     {

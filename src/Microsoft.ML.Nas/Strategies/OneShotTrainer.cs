@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Data;
-using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Strategies.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -21,25 +20,45 @@ public sealed class OneShotTrainer : IDisposable
     private readonly OneShotContext context;
     private bool disposed;
 
-    /// <summary>Moves <paramref name="model"/> and the data to the options' device and attaches <paramref name="strategy"/>.</summary>
+    /// <summary>
+    /// Resolves the options' environment (device, threads, seed, cancellation, progress, log), moves
+    /// <paramref name="model"/> and the data to the device and attaches <paramref name="strategy"/>.
+    /// </summary>
     /// <exception cref="ArgumentException">An option is missing or out of range (the message names it).</exception>
     public OneShotTrainer(nn.Module<Tensor, Tensor> model, IOneShotStrategy strategy, OneShotTrainerOptions options)
+        : this(model, strategy, Checked(options), TrainingEnvironment.From(options), options.TrainData!, options.ValidData)
+    {
+    }
+
+    /// <summary>
+    /// A loop in an environment resolved by its caller (an ML.NET Fit, for its search and final training), on data the
+    /// caller supplies; the options' own environment and data settings are not read. Seeds torch's generator, as the
+    /// public constructor does, so a phase draws the same numbers as the same run written by hand.
+    /// </summary>
+    internal OneShotTrainer(nn.Module<Tensor, Tensor> model, IOneShotStrategy strategy, OneShotTrainerOptions options,
+        TrainingEnvironment environment, TensorDataset trainData, TensorDataset? validData)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(strategy);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        TorchRuntime.EnsureAvailable();
-        TorchRuntime.ConfigureThreads(options.Threads);
+        ArgumentNullException.ThrowIfNull(trainData);
         Options = options;
         Strategy = strategy;
-        Device = DeviceSelection.Resolve(options.Device);
-        random.manual_seed(options.Seed);
+        Environment = environment;
+        random.manual_seed(environment.Seed);
         model.to(Device);
-        var (train, valid) = PlaceData(options);
+        var (train, valid) = PlaceData(trainData, validData);
         var optimizer = new SgdWithMomentum(model.parameters(), options.LearningRate, options.Momentum, options.WeightDecay);
-        context = new OneShotContext(model, Device, options, train, valid, optimizer);
-        strategy.Attach(context);
+        context = new OneShotContext(model, environment, options, train, valid, optimizer);
+        try
+        {
+            strategy.Attach(context);
+        }
+        catch
+        {
+            optimizer.Dispose();
+            owned.ForEach(data => data.Dispose());
+            throw;
+        }
     }
 
     /// <summary>The settings.</summary>
@@ -48,8 +67,11 @@ public sealed class OneShotTrainer : IDisposable
     /// <summary>The algorithm plugged in.</summary>
     public IOneShotStrategy Strategy { get; }
 
+    /// <summary>The device, threads, seed, cancellation, progress and log this loop runs with.</summary>
+    public TrainingEnvironment Environment { get; }
+
     /// <summary>The device the model and data live on.</summary>
-    public Device Device { get; }
+    public Device Device => Environment.Device;
 
     /// <summary>The model being searched.</summary>
     public nn.Module<Tensor, Tensor> Model => context.Model;
@@ -111,7 +133,7 @@ public sealed class OneShotTrainer : IDisposable
         var restored = OneShotCheckpoint.Load(directory, context, Strategy);
         history.Clear();
         history.AddRange(restored);
-        Options.Log?.Invoke($"Resumed from '{directory}' after epoch {history.Count}.");
+        Environment.Log?.Invoke($"Resumed from '{directory}' after epoch {history.Count}.");
     }
 
     /// <summary>
@@ -168,14 +190,14 @@ public sealed class OneShotTrainer : IDisposable
             Model.train();
             for (int step = 0; step < phase.Steps; step++)
             {
-                Options.CancellationToken.ThrowIfCancellationRequested();
+                Environment.CancellationToken.ThrowIfCancellationRequested();
                 var result = RunStep(phase, step);
                 means.Add(result);
                 if (Options.LogFrequency > 0 && ((step + 1) % Options.LogFrequency == 0 || step + 1 == phase.Steps))
                 {
-                    Options.Log?.Invoke($"Epoch [{epoch + 1}/{Options.Epochs}] {phase.Name} step [{step + 1}/{phase.Steps}] {means.Describe()}");
+                    Environment.Log?.Invoke($"Epoch [{epoch + 1}/{Options.Epochs}] {phase.Name} step [{step + 1}/{phase.Steps}] {means.Describe()}");
                 }
-                Options.Progress?.Report(new OneShotProgress(epoch, Options.Epochs, phase.Name, step + 1, phase.Steps, means.Loss, means.Metric));
+                Environment.Progress?.Report(new OneShotProgress(epoch, Options.Epochs, phase.Name, step + 1, phase.Steps, means.Loss, means.Metric));
             }
         }
         var validation = Strategy.Validate(epoch);
@@ -196,18 +218,29 @@ public sealed class OneShotTrainer : IDisposable
         {
             SaveCheckpoint(directory);
         }
-        Options.Log?.Invoke($"Epoch [{epoch + 1}/{Options.Epochs}] done in {record.Elapsed.TotalSeconds:F1} s: {means.Describe()}" +
+        Environment.Log?.Invoke($"Epoch [{epoch + 1}/{Options.Epochs}] done in {record.Elapsed.TotalSeconds:F1} s: {means.Describe()}" +
             (validation is null ? "" : $" valid loss {validation.Loss:F4} metric {validation.Metric:F4}"));
-        Options.Progress?.Report(new OneShotProgress(epoch, Options.Epochs, "epoch", 1, 1, means.Loss, means.Metric, record));
+        Environment.Progress?.Report(new OneShotProgress(epoch, Options.Epochs, "epoch", 1, 1, means.Loss, means.Metric, record));
     }
 
-    private (TensorDataset Train, TensorDataset? Valid) PlaceData(OneShotTrainerOptions options)
+    private static OneShotTrainerOptions Checked(OneShotTrainerOptions options)
     {
-        var train = OnDevice(options.TrainData!);
-        var valid = options.ValidData is null ? null : OnDevice(options.ValidData);
-        if (valid is null && options.ValidationFraction > 0)
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (options.TrainData is null)
         {
-            var (rest, heldOut) = train.Split(1 - options.ValidationFraction, options.Seed);
+            throw new ArgumentException($"{nameof(options.TrainData)} is required.", nameof(options.TrainData));
+        }
+        return options;
+    }
+
+    private (TensorDataset Train, TensorDataset? Valid) PlaceData(TensorDataset trainData, TensorDataset? validData)
+    {
+        var train = OnDevice(trainData);
+        var valid = validData is null ? null : OnDevice(validData);
+        if (valid is null && Options.ValidationFraction > 0)
+        {
+            var (rest, heldOut) = train.Split(1 - Options.ValidationFraction, Environment.Seed);
             owned.Add(rest);
             owned.Add(heldOut);
             return (rest, heldOut);

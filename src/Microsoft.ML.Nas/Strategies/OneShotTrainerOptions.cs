@@ -4,51 +4,65 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Nas.Strategies;
 
 /// <summary>
-/// Settings of the shared one-shot loop. Defaults are NNI's DARTS search settings (NNI v1.9 `darts/` and the DARTS paper, arXiv 1806.09055); an algorithm's
-/// options class derives from this one and sets its own defaults.
+/// Settings of the shared one-shot loop, NNI's DARTS search settings (NNI v1.9 `darts/` and the DARTS paper, arXiv 1806.09055) except the epochs (10, not 50); an
+/// algorithm's options class derives from this one and sets its own defaults. Through ML.NET the same object is the
+/// estimator's <c>Search</c> or <c>Final</c> options: there Fit supplies the data, device, threads, seed, log, progress
+/// and cancellation, and refuses values set here for them.
 /// </summary>
 public class OneShotTrainerOptions
 {
-    /// <summary>Training data (required). Moved to <see cref="Device"/> when it lives elsewhere.</summary>
+    /// <summary>Training data (required by a trainer; set by Fit through ML.NET). Moved to the device when it lives elsewhere.</summary>
     public TensorDataset? TrainData { get; set; }
 
-    /// <summary>Data evaluated after each epoch; null for none (unless <see cref="ValidationFraction"/> holds some back).</summary>
+    /// <summary>
+    /// Data evaluated after each epoch; null for none (unless <see cref="ValidationFraction"/> holds some back). Set by
+    /// Fit through ML.NET (from <c>ValidationData</c>).
+    /// </summary>
     public TensorDataset? ValidData { get; set; }
 
     /// <summary>
-    /// When <see cref="ValidData"/> is null and this is above 0, that fraction of <see cref="TrainData"/> (a seeded
-    /// split) becomes the validation data and the rest the training data.
+    /// When there is no validation data and this is above 0, that fraction of the training data (a seeded split)
+    /// becomes the validation data and the rest the training data; default 0.
     /// </summary>
     public double ValidationFraction { get; set; }
 
-    /// <summary>Number of epochs.</summary>
-    public int Epochs { get; set; } = 50;
+    /// <summary>Number of epochs; default 10.</summary>
+    public int Epochs { get; set; } = 10;
 
-    /// <summary>Samples per batch.</summary>
+    /// <summary>Samples per batch; default 64.</summary>
     public int BatchSize { get; set; } = 64;
 
-    /// <summary>Initial learning rate of the weights (SGD).</summary>
+    /// <summary>Initial learning rate of the weights (SGD); default 0.025.</summary>
     public double LearningRate { get; set; } = 0.025;
 
-    /// <summary>Final learning rate of the cosine schedule.</summary>
+    /// <summary>Final learning rate of the cosine schedule; default 0.001.</summary>
     public double MinLearningRate { get; set; } = 0.001;
 
-    /// <summary>Momentum of the weights' SGD.</summary>
+    /// <summary>Momentum of the weights' SGD; default 0.9.</summary>
     public double Momentum { get; set; } = 0.9;
 
-    /// <summary>L2 weight decay of the weights' SGD.</summary>
+    /// <summary>L2 weight decay of the weights' SGD; default 3e-4.</summary>
     public double WeightDecay { get; set; } = 3e-4;
 
-    /// <summary>Gradient norm clip of the weights; 0 or less for none.</summary>
+    /// <summary>Gradient norm clip of the weights; 0 or less for none; default 5.</summary>
     public double GradientClip { get; set; } = 5.0;
 
-    /// <summary>Seed of shuffles, splits and torch's generator.</summary>
-    public long Seed { get; set; }
+    /// <summary>
+    /// Seed of shuffles, splits and torch's generator; null (default) means 0. Through ML.NET, Fit sets it from
+    /// <c>NasOptions.Seed</c> or the MLContext's seed.
+    /// </summary>
+    public long? Seed { get; set; }
 
-    /// <summary>Device: "auto" (CUDA when available), "cpu" or "cuda[:N]".</summary>
-    public string Device { get; set; } = Runtime.DeviceSelection.Auto;
+    /// <summary>
+    /// Device: null or "auto" (CUDA when available), "cpu" or "cuda[:N]"; default null. Through ML.NET, Fit sets it from
+    /// <c>NasOptions.Device</c> and <c>MLContext.GpuDeviceId</c>.
+    /// </summary>
+    public string? Device { get; set; }
 
-    /// <summary>libtorch intra-op threads; null for <see cref="Runtime.TorchRuntime.DefaultThreadCount"/>.</summary>
+    /// <summary>
+    /// libtorch intra-op threads; null (default) for <see cref="Runtime.TorchRuntime.DefaultThreadCount"/>. Through
+    /// ML.NET, Fit sets it from <c>NasOptions.Threads</c>.
+    /// </summary>
     public int? Threads { get; set; }
 
     /// <summary>
@@ -68,62 +82,55 @@ public class OneShotTrainerOptions
     /// </summary>
     public double FreedMemorySlack { get; set; } = Runtime.NativeMemoryGuard.DefaultSlack;
 
-    /// <summary>A log line every this many steps of a phase; 0 for none.</summary>
+    /// <summary>A log line every this many steps of a phase; 0 for none; default 10.</summary>
     public int LogFrequency { get; set; } = 10;
 
-    /// <summary>When set, a checkpoint is written to this folder after every epoch.</summary>
+    /// <summary>When set, a checkpoint is written to this folder after every epoch; default null.</summary>
     public string? CheckpointDirectory { get; set; }
 
-    /// <summary>Loss of (logits, labels); null for cross-entropy.</summary>
+    /// <summary>Loss of (logits, labels); null (default) for cross-entropy.</summary>
     public Func<Tensor, Tensor, Tensor>? Loss { get; set; }
 
-    /// <summary>Metric of (logits, labels), higher is better; null for <see cref="Metrics.Accuracy"/>.</summary>
+    /// <summary>Metric of (logits, labels), higher is better; null (default) for <see cref="Metrics.Accuracy"/>.</summary>
     public Func<Tensor, Tensor, double>? Metric { get; set; }
 
-    /// <summary>Receives log lines; null for none.</summary>
+    /// <summary>Receives log lines; null (default) for none. Through ML.NET, Fit logs to <c>MLContext.Log</c>.</summary>
     public Action<string>? Log { get; set; }
 
-    /// <summary>Receives a report after each step and at the end of each epoch; null for none.</summary>
+    /// <summary>
+    /// Receives a report after each step and at the end of each epoch; null (default) for none. Through ML.NET, use
+    /// <c>NasOptions.Progress</c>.
+    /// </summary>
     public IProgress<OneShotProgress>? Progress { get; set; }
 
-    /// <summary>Checked between steps: the loop throws <see cref="OperationCanceledException"/> when it is cancelled.</summary>
+    /// <summary>
+    /// Checked before every step: the loop throws <see cref="OperationCanceledException"/> when it is cancelled. Through
+    /// ML.NET, use <c>NasOptions.CancellationToken</c>.
+    /// </summary>
     public CancellationToken CancellationToken { get; set; }
 
-    /// <summary>Checks the settings, naming the first that is wrong.</summary>
-    /// <exception cref="ArgumentException">A setting is missing or out of range.</exception>
-    public virtual void Validate()
-    {
-        if (TrainData is null)
-        {
-            throw new ArgumentException($"{nameof(TrainData)} is required.", nameof(TrainData));
-        }
-        Positive(Epochs, nameof(Epochs));
-        Positive(BatchSize, nameof(BatchSize));
-        if (!(LearningRate >= 0) || !(MinLearningRate >= 0) || !(Momentum >= 0) || !(WeightDecay >= 0))
-        {
-            throw new ArgumentException(
-                $"{nameof(LearningRate)}, {nameof(MinLearningRate)}, {nameof(Momentum)} and {nameof(WeightDecay)} must be non-negative numbers.");
-        }
-        if (!(ValidationFraction >= 0 && ValidationFraction < 1))
-        {
-            throw new ArgumentException($"{nameof(ValidationFraction)} must lie in [0, 1); got {ValidationFraction}.", nameof(ValidationFraction));
-        }
-        if (!(FreedMemorySlack >= 0))
-        {
-            throw new ArgumentException($"{nameof(FreedMemorySlack)} must be a non-negative fraction (0.1 = 10%); got {FreedMemorySlack}.", nameof(FreedMemorySlack));
-        }
-        if (LogFrequency < 0)
-        {
-            throw new ArgumentException($"{nameof(LogFrequency)} must be 0 (no logs) or positive; got {LogFrequency}.", nameof(LogFrequency));
-        }
-    }
+    /// <summary>Checks every setting and names the first that is wrong (the data is checked by the trainer).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the parameter name is the property.</exception>
+    public void Validate() => Validate(string.Empty);
 
-    /// <summary>Throws when <paramref name="value"/> is not positive.</summary>
-    protected static void Positive(int value, string name)
+    /// <summary>
+    /// Checks every setting; names in messages start with <paramref name="path"/> (e.g. <c>Search.</c> for the options
+    /// an ML.NET estimator composes).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the parameter name is its path.</exception>
+    public virtual void Validate(string path)
     {
-        if (value <= 0)
-        {
-            throw new ArgumentException($"{name} must be positive; got {value}.", name);
-        }
+        ArgumentNullException.ThrowIfNull(path);
+        OptionCheck.Positive(Epochs, path + nameof(Epochs));
+        OptionCheck.Positive(BatchSize, path + nameof(BatchSize));
+        OptionCheck.NonNegative(LearningRate, path + nameof(LearningRate));
+        OptionCheck.NonNegative(MinLearningRate, path + nameof(MinLearningRate));
+        OptionCheck.NonNegative(Momentum, path + nameof(Momentum));
+        OptionCheck.NonNegative(WeightDecay, path + nameof(WeightDecay));
+        OptionCheck.Require(!double.IsNaN(GradientClip), path + nameof(GradientClip), GradientClip, "a number (0 or less for no clip)");
+        OptionCheck.Fraction(ValidationFraction, path + nameof(ValidationFraction));
+        OptionCheck.NonNegative(FreedMemorySlack, path + nameof(FreedMemorySlack));
+        OptionCheck.Require(LogFrequency >= 0, path + nameof(LogFrequency), LogFrequency, "0 (no logs) or positive");
+        OptionCheck.Require(Threads is null or > 0, path + nameof(Threads), Threads, "positive, or null for the default");
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Mutators;
 using Microsoft.ML.Nas.Mutables;
+using Microsoft.ML.Nas.Spaces;
 using Microsoft.ML.Nas.Tests.Mutables;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -29,6 +30,32 @@ public sealed class FixedArchitectureTests
         using var scope = NewDisposeScope();
         CollectionAssert.AreEqual(new long[] { 2, 3 }, model.call(ones(2, 4)).shape);
         model.load_state_dict(model.state_dict().ToDictionary(e => e.Key, e => e.Value.clone()));
+    }
+
+    [TestMethod]
+    public void Build_makes_the_pruned_network_of_a_spec_and_refuses_an_architecture_of_another_space()
+    {
+        var spec = SearchSpaces.Mlp(layers: 2, hidden: 16, widths: [8, 24]);
+        var context = new SpaceContext([12], 3);
+        Architecture architecture;
+        using (var supernet = SearchSpaceRegistry.Build(spec, context))
+        using (var mutator = new RandomMutator(supernet, seed: 4))
+        {
+            architecture = mutator.Export();
+        }
+
+        random.manual_seed(3);
+        using var built = FixedArchitecture.Build(spec, context, architecture);
+        random.manual_seed(3);
+        using var byHand = SearchSpaceRegistry.Build(spec, context);
+        FixedArchitecture.Apply(byHand, architecture);
+
+        var expected = byHand.state_dict();
+        var actual = built.state_dict();
+        CollectionAssert.AreEqual(expected.Keys.ToArray(), actual.Keys.ToArray());
+        Assert.IsTrue(expected.All(e => e.Value.data<float>().ToArray().SequenceEqual(actual[e.Key].data<float>().ToArray())), "the same network, from the same seed");
+        Assert.IsEmpty(ModelSearchSpace.Of(built).Decisions, "Build prunes: no decision is left.");
+        Assert.ThrowsExactly<ArchitectureException>(() => FixedArchitecture.Build(spec, context, Architecture.FromJson("""{"elsewhere": 0}""")));
     }
 
     [TestMethod]

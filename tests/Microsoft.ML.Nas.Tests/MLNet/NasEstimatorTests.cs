@@ -12,8 +12,9 @@ public sealed class NasEstimatorTests
     private static EnasOptions TinyEnas() => new()
     {
         SearchSpace = SearchSpaces.Mlp(layers: 2, hidden: 32, widths: [16, 48]),
-        Epochs = 1, BatchSize = 32, ChildSteps = 6, ControllerSteps = 2, ControllerAggregate = 1, ExportSamples = 2,
-        FinalEpochs = 6, FinalBatchSize = 32, FinalLearningRate = 0.1, Device = "cpu", Seed = 5,
+        Search = { Epochs = 1, BatchSize = 32, ChildSteps = 6, ControllerSteps = 2, ControllerAggregate = 1, ExportSamples = 2 },
+        Final = { Epochs = 6, BatchSize = 32, LearningRate = 0.1 },
+        Device = "cpu", Seed = 5,
     };
 
     [TestMethod]
@@ -74,7 +75,7 @@ public sealed class NasEstimatorTests
         var options = new DartsOptions
         {
             SearchSpace = SearchSpaces.DartsCells(channels: 4, layers: 2, nodes: 2, stemMultiplier: 1), ImageShape = (1, 28, 28),
-            Epochs = 1, BatchSize = 32, FinalEpochs = 1, FinalBatchSize = 32, Device = "cpu", Seed = 3,
+            Search = { Epochs = 1, BatchSize = 32 }, Final = { Epochs = 1, BatchSize = 32 }, Device = "cpu", Seed = 3,
         };
 
         var fitted = mlContext.Transforms.Conversion.MapValueToKey("Label").Append(mlContext.Nas().Darts(options))
@@ -94,7 +95,7 @@ public sealed class NasEstimatorTests
         var digits = MnistDigits.Load();
         var options = TinyEnas();
         int reports = 0;
-        options.Epochs = 5;
+        options.Search.Epochs = 5;
         options.Progress = new Inline<NasProgress>(_ =>
         {
             if (++reports == 3)
@@ -117,7 +118,7 @@ public sealed class NasEstimatorTests
         var digits = MnistDigits.Load();
         using var cancellation = new CancellationTokenSource();
         var options = TinyEnas();
-        options.FinalEpochs = 50;
+        options.Final.Epochs = 50;
         options.CancellationToken = cancellation.Token;
         options.Progress = new Inline<NasProgress>(p =>
         {

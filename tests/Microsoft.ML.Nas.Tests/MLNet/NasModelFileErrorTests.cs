@@ -26,7 +26,7 @@ public sealed class NasModelFileErrorTests
         var fitted = mlContext.Transforms.Conversion.MapValueToKey("Label")
             .Append(mlContext.Nas().FixedArchitecture(new FixedArchitectureOptions
             {
-                SearchSpace = spec, Architecture = TrainedMlp.SampleArchitecture(2), FinalEpochs = 1, Device = "cpu",
+                SearchSpace = spec, Architecture = TrainedMlp.SampleArchitecture(2), Final = { Epochs = 1 }, Device = "cpu",
             }))
             .Fit(data);
         directory = Directory.CreateTempSubdirectory("nas-errors").FullName;

@@ -87,8 +87,8 @@ public sealed class NasSchemaValidationTests
     [TestMethod]
     public void Options_out_of_range_fail_when_the_estimator_is_made()
     {
-        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => MlContext.Nas().Enas(new EnasOptions { ChildSteps = 0 })).Message, "ChildSteps");
-        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => MlContext.Nas().Darts(new DartsOptions { FinalEpochs = 0 })).Message, "FinalEpochs");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => MlContext.Nas().Enas(new EnasOptions { Search = { ChildSteps = 0 } })).Message, "Search.ChildSteps");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => MlContext.Nas().Darts(new DartsOptions { Final = { Epochs = 0 } })).Message, "Final.Epochs");
         StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => MlContext.Nas().Darts(new DartsOptions { ScoreColumnName = "X", PredictedLabelColumnName = "X" })).Message, "must differ");
     }
 

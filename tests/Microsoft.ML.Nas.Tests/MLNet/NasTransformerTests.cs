@@ -94,7 +94,7 @@ public sealed class NasTransformerTests
         var fitted = local.Transforms.Conversion.MapValueToKey("Label")
             .Append(local.Nas().FixedArchitecture(new FixedArchitectureOptions
             {
-                SearchSpace = CountingSpace.Spec, Architecture = CountingSpace.SampleArchitecture(3), FinalEpochs = 1, Device = "cpu",
+                SearchSpace = CountingSpace.Spec, Architecture = CountingSpace.SampleArchitecture(3), Final = { Epochs = 1 }, Device = "cpu",
             }))
             .Fit(digits.ToDataView(local, digits.TrainIndices[..200]));
         using var counted = fitted.LastTransformer;

@@ -28,8 +28,8 @@ internal static class TrainedMlp
         mlContext.Transforms.Conversion.MapValueToKey("Label")
             .Append(mlContext.Nas().FixedArchitecture(new FixedArchitectureOptions
             {
-                SearchSpace = Spec, Architecture = SampleArchitecture(seed), FinalEpochs = epochs, FinalBatchSize = 32,
-                FinalLearningRate = 0.1, Device = "cpu", Seed = seed,
+                SearchSpace = Spec, Architecture = SampleArchitecture(seed), Final = { Epochs = epochs, BatchSize = 32, LearningRate = 0.1 },
+                Device = "cpu", Seed = seed,
             }));
 
     /// <summary>The fitted pipeline on digits [0, trainRows) of the training split, and its NAS model.</summary>

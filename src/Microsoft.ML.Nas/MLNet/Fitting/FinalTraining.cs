@@ -5,21 +5,28 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Nas.MLNet.Fitting;
 
-/// <summary>Trains the found architecture from scratch with the library's fixed-architecture trainer.</summary>
+/// <summary>Builds the found architecture from the run's spec and trains it from scratch with the options' <c>Final</c> settings.</summary>
 internal static class FinalTraining
 {
-    /// <summary>Trains <paramref name="model"/> (already pruned) and returns its history.</summary>
-    public static IReadOnlyList<NasEpochRecord> Run(nn.Module<Tensor, Tensor> model, Architecture architecture, NasOptions options, NasRun run)
+    /// <summary>The trained network (in evaluation mode) and its history.</summary>
+    public static (nn.Module<Tensor, Tensor> Model, IReadOnlyList<NasEpochRecord> History) Run(NasRun run, Architecture architecture,
+        FixedArchitectureTrainerOptions options)
     {
-        var trainerOptions = OneShotSearch.Common(new FixedArchitectureTrainerOptions
+        // Seeded before the build so the network's initial weights follow the seed, whatever the search drew.
+        random.manual_seed(run.Environment.Seed);
+        var model = FixedArchitecture.Build(run.Spec, run.Context, architecture);
+        try
         {
-            Epochs = options.FinalEpochs, BatchSize = options.FinalBatchSize, LearningRate = options.FinalLearningRate,
-            WeightDecay = options.FinalWeightDecay, CutoutLength = options.FinalCutout, ShiftPixels = options.FinalShift, DropPathProbability = options.FinalDropPath,
-            LogFrequency = 0,
-        }, options, run, NasSearchHistory.FinalPhase);
-        using var trainer = new FixedArchitectureTrainer(model, architecture, trainerOptions);
-        trainer.Train();
-        model.eval();
-        return trainer.History.Select(r => OneShotBridge.ToHistory(NasSearchHistory.FinalPhase, r)).ToArray();
+            using var trainer = new OneShotTrainer(model, new FixedArchitectureStrategy(options, architecture), options,
+                run.EnvironmentFor(NasSearchHistory.FinalPhase), run.Train, run.Validation);
+            trainer.Train();
+            model.eval();
+            return (model, trainer.History.Select(r => OneShotBridge.ToHistory(NasSearchHistory.FinalPhase, r)).ToArray());
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 }

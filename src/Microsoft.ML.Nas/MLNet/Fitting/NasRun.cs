@@ -1,10 +1,10 @@
 using Microsoft.ML.Nas.Data;
 using Microsoft.ML.Nas.Spaces;
-using TorchSharp;
+using Microsoft.ML.Nas.Strategies;
 
 namespace Microsoft.ML.Nas.MLNet.Fitting;
 
-/// <summary>What a search strategy gets from Fit: the space, the data on the device, and the run's reporting hooks.</summary>
+/// <summary>What the search and the final training get from Fit: the space, the data on the device, the environment and the reporting hooks.</summary>
 internal sealed class NasRun
 {
     public required SearchSpaceSpec Spec { get; init; }
@@ -15,19 +15,18 @@ internal sealed class NasRun
 
     public TensorDataset? Validation { get; init; }
 
-    public required torch.Device Device { get; init; }
+    /// <summary>The environment Fit resolved once (device, threads, seed, cancellation, log); progress is set per phase.</summary>
+    public required TrainingEnvironment Environment { get; init; }
 
-    public required int Seed { get; init; }
-
-    /// <summary>Writes a line to ML.NET's log (the host channel).</summary>
-    public required Action<string> Log { get; init; }
-
-    /// <summary>Throws when ML.NET's execution was cancelled; call between batches.</summary>
-    public required Action CancellationCheck { get; init; }
+    /// <summary>Carries ML.NET's cancellation into <see cref="TrainingEnvironment.CancellationToken"/>.</summary>
+    public required NasCancellation Cancellation { get; init; }
 
     /// <summary>Reports progress (ML.NET's progress channel and the options' IProgress).</summary>
     public required Action<NasProgress> ReportProgress { get; init; }
 
     /// <summary>Logs an epoch's record and reports it.</summary>
     public required Action<NasEpochRecord> EpochCompleted { get; init; }
+
+    /// <summary>The environment of one phase: the run's, reporting to ML.NET under <paramref name="phase"/>.</summary>
+    public TrainingEnvironment EnvironmentFor(string phase) => Environment.WithProgress(new OneShotBridge(this, phase));
 }

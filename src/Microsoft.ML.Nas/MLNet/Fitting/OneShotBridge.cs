@@ -5,14 +5,10 @@ namespace Microsoft.ML.Nas.MLNet.Fitting;
 
 /// <summary>
 /// Connects a one-shot trainer's reports to a NAS run: progress and finished epochs go to ML.NET's log and progress,
-/// and ML.NET's cancellation is checked after every step (it throws out of the loop).
+/// and ML.NET's cancellation is carried into the run's token after every step (the loop stops at its next check).
 /// </summary>
 internal sealed class OneShotBridge(NasRun run, string phase) : IProgress<OneShotProgress>
 {
-    /// <summary>The device option string of the run's device (<c>cpu</c> or <c>cuda:N</c>).</summary>
-    public static string DeviceOption(TorchSharp.torch.Device device) =>
-        device.type == TorchSharp.DeviceType.CUDA ? $"cuda:{Math.Max(0, device.index)}" : "cpu";
-
     /// <summary>The loop's per-epoch record as a history entry of <paramref name="phase"/>.</summary>
     public static NasEpochRecord ToHistory(string phase, EpochRecord record)
     {
@@ -52,6 +48,6 @@ internal sealed class OneShotBridge(NasRun run, string phase) : IProgress<OneSho
         {
             run.EpochCompleted(ToHistory(phase, record));
         }
-        run.CancellationCheck();
+        run.Cancellation.Poll();
     }
 }

@@ -96,7 +96,7 @@ internal sealed class NasModelPayload
     /// <exception cref="KeyNotFoundException">The spec's kind is a custom space that is not registered; the message names it.</exception>
     public void ReadWeights(Stream stream)
     {
-        var model = NasNetworkBuilder.BuildFixed(Spec, Context, Architecture);
+        var model = FixedArchitecture.Build(Spec, Context, Architecture);
         try
         {
             var reader = new BinaryReader(stream);

@@ -39,6 +39,11 @@ public sealed class DartsStrategy : IOneShotStrategy
     public void Attach(OneShotContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.TrainData.Count < 2)
+        {
+            throw new ArgumentException(
+                $"DARTS splits the training data in halves (weights / alphas): it needs at least 2 samples; got {context.TrainData.Count}.", nameof(context));
+        }
         this.context = context;
         mutator = new DartsMutator(context.Model);
         architectureOptimizer = new AdamWithL2(mutator.ArchitectureParameters, options.ArchitectureLearningRate,

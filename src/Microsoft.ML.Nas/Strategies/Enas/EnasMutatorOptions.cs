@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Microsoft.ML.Nas.Strategies.Enas;
 
 /// <summary>
@@ -53,42 +51,27 @@ public sealed class EnasMutatorOptions
     /// <summary>A copy, so that later changes to these options do not reach a controller built from them.</summary>
     internal EnasMutatorOptions Clone() => (EnasMutatorOptions)MemberwiseClone();
 
+    /// <summary>NNI's settings for <paramref name="model"/>: <see cref="ForMicroSpace"/> for the ENAS micro network, else the defaults.</summary>
+    internal static EnasMutatorOptions For(TorchSharp.torch.nn.Module model) =>
+        model is Spaces.Enas.EnasMicroNetwork ? ForMicroSpace() : new EnasMutatorOptions();
+
     /// <summary>Checks every value and names the first bad one.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of its range.</exception>
-    internal void Validate()
-    {
-        Positive(LstmSize, nameof(LstmSize));
-        Positive(LstmLayers, nameof(LstmLayers));
-        if (TanhConstant is { } tanh && !(tanh > 0 && double.IsFinite(tanh)))
-        {
-            throw Out(nameof(TanhConstant), tanh, "a positive number, or null for no tanh");
-        }
-        if (Temperature is { } temperature && !(temperature > 0 && double.IsFinite(temperature)))
-        {
-            throw Out(nameof(Temperature), temperature, "a positive number, or null for none");
-        }
-        if (!(SkipTarget > 0 && SkipTarget < 1))
-        {
-            throw Out(nameof(SkipTarget), SkipTarget, "a probability strictly between 0 and 1");
-        }
-        if (!double.IsFinite(BranchBias))
-        {
-            throw Out(nameof(BranchBias), BranchBias, "a finite number");
-        }
-        if (!Enum.IsDefined(EntropyReduction))
-        {
-            throw Out(nameof(EntropyReduction), EntropyReduction, "Sum or Mean");
-        }
-    }
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of its range; the parameter name is the property.</exception>
+    public void Validate() => Validate(nameof(EnasMutatorOptions) + ".");
 
-    private static void Positive(int value, string name)
+    /// <summary>Checks every value; names in messages start with <paramref name="path"/> (e.g. <c>Search.Controller.</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of its range; the parameter name is its path.</exception>
+    public void Validate(string path)
     {
-        if (value < 1)
-        {
-            throw Out(name, value, "at least 1");
-        }
+        ArgumentNullException.ThrowIfNull(path);
+        OptionCheck.Require(LstmSize >= 1, path + nameof(LstmSize), LstmSize, "at least 1");
+        OptionCheck.Require(LstmLayers >= 1, path + nameof(LstmLayers), LstmLayers, "at least 1");
+        OptionCheck.Require(TanhConstant is null or (> 0 and < double.PositiveInfinity), path + nameof(TanhConstant), TanhConstant,
+            "a positive number, or null for no tanh");
+        OptionCheck.Require(Temperature is null or (> 0 and < double.PositiveInfinity), path + nameof(Temperature), Temperature,
+            "a positive number, or null for none");
+        OptionCheck.Require(SkipTarget is > 0 and < 1, path + nameof(SkipTarget), SkipTarget, "a probability strictly between 0 and 1");
+        OptionCheck.Require(double.IsFinite(BranchBias), path + nameof(BranchBias), BranchBias, "a finite number");
+        OptionCheck.Require(Enum.IsDefined(EntropyReduction), path + nameof(EntropyReduction), EntropyReduction, "Sum or Mean");
     }
-
-    private static ArgumentOutOfRangeException Out(string name, object value, string expected) =>
-        new(name, value, string.Create(CultureInfo.InvariantCulture, $"EnasMutatorOptions.{name} must be {expected}; got {value}."));
 }

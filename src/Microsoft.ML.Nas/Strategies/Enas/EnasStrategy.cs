@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Data;
 using TorchSharp;
@@ -53,15 +54,21 @@ public sealed class EnasStrategy : IOneShotStrategy
     public void Attach(OneShotContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        long count = context.TrainData.Count;
+        long rewardCount = (long)Math.Floor(count * options.RewardFraction);
+        if (rewardCount < 1)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"ENAS holds back {nameof(options.RewardFraction)} = {options.RewardFraction} of the training data to reward the controller; {count} samples leave none."),
+                nameof(context));
+        }
         this.context = context;
-        var controllerOptions = options.Controller.Clone();
-        controllerOptions.Seed = unchecked((int)(context.Options.Seed * 1_000_003) ^ options.Controller.Seed);
+        var controllerOptions = (options.Controller ?? EnasMutatorOptions.For(context.Model)).Clone();
+        controllerOptions.Seed = unchecked((int)(context.Environment.Seed * 1_000_003) ^ controllerOptions.Seed);
         mutator = new EnasMutator(context.Model, controllerOptions);
         mutator.Controller.to(context.Device);
         reinforce = new EnasReinforce(mutator, options.ControllerLearningRate, options.EntropyWeight, options.SkipWeight,
             options.BaselineDecay, options.ControllerAggregate, options.ControllerGradientClip);
-        long count = context.TrainData.Count;
-        long rewardCount = (long)Math.Floor(count * options.RewardFraction);
         (childData, rewardData) = context.TrainData.Split((double)(count - rewardCount) / count);
         childBatches = context.CreateStream("enas-child", childData);
         rewardBatches = context.CreateStream("enas-reward", rewardData);
@@ -188,7 +195,7 @@ public sealed class EnasStrategy : IOneShotStrategy
             {
                 enas.Reset();
             }
-            var result = Evaluation.Run(ctx.Model, data, ctx.Options.BatchSize, ctx.Loss, reward, ctx.Options.CancellationToken);
+            var result = Evaluation.Run(ctx.Model, data, ctx.Options.BatchSize, ctx.Loss, reward, ctx.Environment.CancellationToken);
             scored.Add((enas.Export(), result));
         }
         // The first of equally good samples wins, so the choice does not depend on sort stability.

@@ -1,14 +1,12 @@
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Data;
-using Microsoft.ML.Nas.Runtime;
-using Microsoft.ML.Nas.Spaces;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Nas.Strategies.FinalTraining;
 
 /// <summary>
-/// Final training: a fresh network from a search-space spec, pruned to an exported architecture by
-/// <see cref="FixedArchitecture.Apply(nn.Module, Architecture, nn.Module?)"/>, trained from scratch (SGD + cosine, optional
+/// Final training: a fresh network pruned to an exported architecture (<see cref="FixedArchitecture.Build"/> or
+/// <see cref="FixedArchitecture.Apply(nn.Module, Architecture, nn.Module?)"/>), trained from scratch (SGD + cosine, optional
 /// drop-path, cutout and auxiliary loss) on the shared loop, then evaluated.
 /// </summary>
 public sealed class FixedArchitectureTrainer : IDisposable
@@ -33,28 +31,6 @@ public sealed class FixedArchitectureTrainer : IDisposable
 
     /// <summary>One record per finished epoch.</summary>
     public IReadOnlyList<EpochRecord> History => Loop.History;
-
-    /// <summary>
-    /// Builds a fresh network for <paramref name="spec"/> and the data's <paramref name="context"/> (seeded by
-    /// <paramref name="seed"/>) and prunes it to <paramref name="architecture"/>.
-    /// </summary>
-    /// <exception cref="ArchitectureException">The architecture does not fit the space's keys.</exception>
-    public static nn.Module<Tensor, Tensor> BuildFixed(SearchSpaceSpec spec, SpaceContext context, Architecture architecture, long seed = 0)
-    {
-        TorchRuntime.EnsureAvailable();
-        random.manual_seed(seed);
-        var model = SearchSpaceRegistry.Build(spec, context);
-        try
-        {
-            FixedArchitecture.Apply(model, architecture);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
 
     /// <summary>Runs the epochs not yet finished; returns the history.</summary>
     public IReadOnlyList<EpochRecord> Train() => Loop.Train();

@@ -2,51 +2,47 @@ using Microsoft.ML.Nas.Data;
 namespace Microsoft.ML.Nas.Strategies.FinalTraining;
 
 /// <summary>
-/// Settings of training a fixed (pruned) architecture from scratch, with the DARTS paper's retraining defaults
-/// (NNI v1.9 `darts/` and the DARTS paper, arXiv 1806.09055): 600 epochs, batch 96, SGD 0.025 (momentum 0.9, wd 3e-4) cosine to 0, clip 5, auxiliary weight 0.4,
-/// drop-path 0.2 (raised linearly from 0 over the epochs), cutout 16.
+/// Settings of training a fixed (pruned) architecture from scratch: SGD 0.025 (momentum 0.9, weight decay 3e-4) cosine to
+/// 0, clip 5, 10 epochs of batch 64, auxiliary loss weight 0.4, no drop-path, cutout, shift or step logs. The same
+/// object is an ML.NET estimator's <c>Final</c> options. <see cref="DartsPaper"/> gives the DARTS paper's retraining.
 /// </summary>
 public sealed class FixedArchitectureTrainerOptions : OneShotTrainerOptions
 {
-    /// <summary>Sets the paper's defaults where they differ from the search's.</summary>
+    /// <summary>Sets the defaults where they differ from the search's: the schedule ends at 0, and no step logs.</summary>
     public FixedArchitectureTrainerOptions()
     {
-        Epochs = 600;
-        BatchSize = 96;
         MinLearningRate = 0;
+        LogFrequency = 0;
     }
 
-    /// <summary>Weight of the auxiliary head's loss, when the model has one; 0 to ignore it.</summary>
+    /// <summary>Weight of the auxiliary head's loss, when the model has one; 0 to ignore it; default 0.4.</summary>
     public double AuxiliaryWeight { get; set; } = 0.4;
 
-    /// <summary>Final drop-path probability (epoch e uses this × e / epochs); 0 turns it off.</summary>
-    public double DropPathProbability { get; set; } = 0.2;
+    /// <summary>Final drop-path probability (epoch e uses this × e / epochs); 0 (default) turns it off.</summary>
+    public double DropPathProbability { get; set; }
 
-    /// <summary>Side of the cutout square on image batches; 0 turns cutout off.</summary>
-    public int CutoutLength { get; set; } = 16;
+    /// <summary>Side of the cutout square on image batches; 0 (default) turns cutout off.</summary>
+    public int CutoutLength { get; set; }
 
     /// <summary>Largest random translation of image batches, in pixels per axis (<see cref="RandomShift"/>); 0 (default) turns it off.</summary>
     public int ShiftPixels { get; set; }
 
-    /// <inheritdoc/>
-    public override void Validate()
+    /// <summary>
+    /// The DARTS paper's retraining (NNI v1.9 `darts/` and the DARTS paper, arXiv 1806.09055): 600 epochs, batch 96, drop-path 0.2 (raised linearly from 0 over the
+    /// epochs), cutout 16, step logs every 10 steps; the rest as the defaults.
+    /// </summary>
+    public static FixedArchitectureTrainerOptions DartsPaper() => new()
     {
-        base.Validate();
-        if (!(AuxiliaryWeight >= 0))
-        {
-            throw new ArgumentException($"{nameof(AuxiliaryWeight)} must be non-negative; got {AuxiliaryWeight}.", nameof(AuxiliaryWeight));
-        }
-        if (!(DropPathProbability is >= 0 and < 1))
-        {
-            throw new ArgumentException($"{nameof(DropPathProbability)} must lie in [0, 1); got {DropPathProbability}.", nameof(DropPathProbability));
-        }
-        if (CutoutLength < 0)
-        {
-            throw new ArgumentException($"{nameof(CutoutLength)} must be 0 (off) or positive; got {CutoutLength}.", nameof(CutoutLength));
-        }
-        if (ShiftPixels < 0)
-        {
-            throw new ArgumentException($"{nameof(ShiftPixels)} must be 0 (off) or positive; got {ShiftPixels}.", nameof(ShiftPixels));
-        }
+        Epochs = 600, BatchSize = 96, DropPathProbability = 0.2, CutoutLength = 16, LogFrequency = 10,
+    };
+
+    /// <inheritdoc/>
+    public override void Validate(string path)
+    {
+        base.Validate(path);
+        OptionCheck.NonNegative(AuxiliaryWeight, path + nameof(AuxiliaryWeight));
+        OptionCheck.Fraction(DropPathProbability, path + nameof(DropPathProbability));
+        OptionCheck.Require(CutoutLength >= 0, path + nameof(CutoutLength), CutoutLength, "0 (off) or positive");
+        OptionCheck.Require(ShiftPixels >= 0, path + nameof(ShiftPixels), ShiftPixels, "0 (off) or positive");
     }
 }

@@ -40,7 +40,8 @@ public sealed class DartsSearchOnDigitsTests
         var architecture = Architecture.FromJson(search.Export().ToJson());
         var searchTime = clock.Elapsed;
 
-        using var final = FixedArchitectureTrainer.BuildFixed(spec, Digits, architecture, seed: 2);
+        random.manual_seed(2);
+        using var final = FixedArchitecture.Build(spec, Digits, architecture);
         using var retrain = new FixedArchitectureTrainer(final, architecture, new FixedArchitectureTrainerOptions
         {
             TrainData = train, ValidData = valid, Epochs = 2, BatchSize = 32, Device = "cpu", Seed = 2, LogFrequency = 0,

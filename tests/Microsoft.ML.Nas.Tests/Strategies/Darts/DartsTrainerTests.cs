@@ -110,7 +110,7 @@ public sealed class DartsTrainerTests
         using var trainer = new DartsTrainer(model, new DartsTrainerOptions { TrainData = data, Device = "cpu", ReleaseFreedMemory = false });
         Assert.IsNull(trainer.Loop.Context.MemoryGuard);
 
-        var error = Assert.ThrowsExactly<ArgumentException>(() => new DartsTrainer(model, new DartsTrainerOptions { TrainData = data, Device = "cpu", FreedMemorySlack = -1 }));
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new DartsTrainer(model, new DartsTrainerOptions { TrainData = data, Device = "cpu", FreedMemorySlack = -1 }));
         StringAssert.Contains(error.Message, nameof(OneShotTrainerOptions.FreedMemorySlack));
     }
 

@@ -194,11 +194,14 @@ public sealed class EnasTrainerTests
         using var model = EnasSearchFixture.Model();
         var options = EnasSearchFixture.Options(train, null);
         options.RewardFraction = 0;
-        var error = Assert.ThrowsExactly<ArgumentException>(() => new EnasTrainer(model, options));
-        StringAssert.Contains(error.Message, "RewardFraction");
+        var range = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new EnasTrainer(model, options));
+        Assert.AreEqual("RewardFraction", range.ParamName);
         options = EnasSearchFixture.Options(EnasSearchFixture.Digits(5), null);
+        var error = Assert.ThrowsExactly<ArgumentException>(() => new EnasTrainer(model, options));
+        StringAssert.Contains(error.Message, "5 samples leave none");
+        options.TrainData = null;
         error = Assert.ThrowsExactly<ArgumentException>(() => new EnasTrainer(model, options));
-        StringAssert.Contains(error.Message, "TrainData");
+        Assert.AreEqual("TrainData", error.ParamName);
     }
 }
 
