@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One entry point for people and CI. Each command first installs the native prerequisite (idempotent, fast when done).
 #   ./build.sh run    builds and runs the quick-start sample on the embedded MNIST digits
-#   ./build.sh test   builds the whole solution (library, samples, benchmarks, tests) and runs all tests
+#   ./build.sh test   builds the whole solution (library, samples, benchmarks, tests, the internals guard), runs all
+#                     tests, then scripts/package-check.sh (packs the library and consumes the package; PACKAGE_CHECK=0 skips it)
 # Extra arguments after 'run' go to the sample; TORCH_BACKEND=cuda selects TorchSharp-cuda-linux.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -34,12 +35,17 @@ case "$command" in
       total=$(count total); executed=$(count executed); passed=$(count passed); failed=$(count failed)
       errors=$(count error); timeouts=$(count timeout); aborted=$(count aborted)
       failed=$((failed + errors + timeouts + aborted))
-      echo "tests: $passed passed, $failed failed, $((total - executed)) skipped"
+      summary="tests: $passed passed, $failed failed, $((total - executed)) skipped"
       [[ "$executed" -gt 0 ]] || { echo "build.sh: no test ran" >&2; status=1; }
     else
-      echo "tests: 0 passed, 1 failed, 0 skipped"
+      summary="tests: 0 passed, 1 failed, 0 skipped"
       status=1
     fi
+    # After the tests, so that a test failure is still reported; the test summary stays the last line.
+    if [[ "${PACKAGE_CHECK:-1}" != 0 ]]; then
+      ./scripts/package-check.sh || { echo "build.sh: the package check failed" >&2; status=1; }
+    fi
+    echo "$summary"
     exit "$status"
     ;;
   *)
