@@ -78,8 +78,9 @@ static void FitSaveLoad(string modelPath)
         .Append(ml.Nas().Enas(new EnasOptions
         {
             SearchSpace = SearchSpaces.Mlp(layers: 2, hidden: 32),
-            Epochs = 1, BatchSize = 32, ChildSteps = 4, ControllerSteps = 2, ControllerAggregate = 1, ExportSamples = 2,
-            FinalEpochs = 1, FinalBatchSize = 32, Device = "cpu", Seed = 1,
+            Search = { Epochs = 1, BatchSize = 32, ChildSteps = 4, ControllerSteps = 2, ControllerAggregate = 1, ExportSamples = 2 },
+            Final = { Epochs = 1, BatchSize = 32 },
+            Device = "cpu", Seed = 1,
         }));
     var model = pipeline.Fit(data);
     float[] fitted = Scores(model.Transform(data));
