@@ -27,7 +27,10 @@ public sealed class TensorDataset : IDisposable
     /// <param name="device">Where batches are built; null picks <see cref="DeviceSelection.Auto"/>.</param>
     /// <param name="classCount">Number of classes: when given, every label must lie in [0, classCount).</param>
     /// <remarks>The caller keeps ownership of its tensors; on the same device the dataset may share their storage.</remarks>
-    /// <exception cref="ArgumentException">Types, shapes or label values do not fit (the message says which and why).</exception>
+    /// <exception cref="ArgumentException">
+    /// Types, shapes or label values do not fit, or a feature is NaN or infinite (the message says which, the first bad
+    /// sample and how many there are).
+    /// </exception>
     public TensorDataset(Tensor features, Tensor labels, Device? device = null, int? classCount = null)
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -49,6 +52,7 @@ public sealed class TensorDataset : IDisposable
         try
         {
             TensorDatasetChecks.CheckLabelRange(Labels, classCount);
+            TensorDatasetChecks.CheckFinite(Features);
         }
         catch
         {
@@ -88,7 +92,7 @@ public sealed class TensorDataset : IDisposable
     /// Builds a dataset from raw arrays: <paramref name="features"/> holds N samples of <paramref name="sampleShape"/>
     /// one after another (row-major), N being the length of <paramref name="labels"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">The lengths do not agree with the shape, or a label is out of range.</exception>
+    /// <exception cref="ArgumentException">The lengths do not agree with the shape, a label is out of range or a feature is not finite.</exception>
     public static TensorDataset FromArrays(float[] features, ReadOnlySpan<long> sampleShape, long[] labels, Device? device = null, int? classCount = null)
     {
         ArgumentNullException.ThrowIfNull(features);

@@ -30,6 +30,11 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
 
     /// <summary>Runs the search and the final training on <paramref name="input"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type; the message names it.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The training or validation data has no rows, or NaN or infinite features (the message names the column, the
+    /// first bad row and how many there are).
+    /// </exception>
+    /// <exception cref="Strategies.NonFiniteTrainingException">Training diverged to NaN or infinity; the message says where.</exception>
     /// <exception cref="OperationCanceledException">ML.NET's execution was cancelled (checked between batches).</exception>
     public NasTransformer Fit(IDataView input)
     {
@@ -37,6 +42,7 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
         TorchRuntime.EnsureAvailable();
         TorchRuntime.ConfigureThreads(options.Threads);
         var columns = new NasColumns(options.FeatureColumnName, options.LabelColumnName, options.ScoreColumnName, options.PredictedLabelColumnName);
+        NasDataReader.ThrowIfEmpty(input, "training data");
         var vector = NasSchemaChecks.CheckFeatures(input.Schema, columns.Features);
         int classes = NasSchemaChecks.CheckLabel(input.Schema, columns.Label);
         var labelValues = LabelKeyValues.From(input.Schema[columns.Label], classes);
@@ -55,10 +61,10 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
             options.CancellationToken.ThrowIfCancellationRequested();
             MLNetInternals.ThrowIfCanceled(host);
         };
-        var train = NasDataReader.Read(input, columns, context.SampleShape, classes, device, check);
+        var train = NasDataReader.Read(input, "training data", columns, context.SampleShape, classes, device, check);
         using var trainData = train.Data;
         var validation = options.ValidationData is null ? null
-            : NasDataReader.Read(options.ValidationData, columns, context.SampleShape, classes, device, check);
+            : NasDataReader.Read(options.ValidationData, "validation data", columns, context.SampleShape, classes, device, check);
         using var validationData = validation?.Data;
         channel.Info(MessageSensitivity.None, $"Read {trainData.Count} training rows ({train.SkippedRows} without a label skipped)" +
             (validationData is null ? "." : $" and {validationData.Count} validation rows."));

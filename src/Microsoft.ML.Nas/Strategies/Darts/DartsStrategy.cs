@@ -179,6 +179,8 @@ public sealed class DartsStrategy : IOneShotStrategy
             }
             loss = validLoss.ToDouble();
         }
+        // Before the step: a NaN loss has NaN gradients, which Adam would write into every alpha.
+        NonFiniteTrainingException.ThrowIfNotFinite(loss, "architecture loss");
         architectureOptimizer.Step();
         return loss;
     }

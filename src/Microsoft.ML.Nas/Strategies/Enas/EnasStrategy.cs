@@ -245,6 +245,7 @@ public sealed class EnasStrategy : IOneShotStrategy
                 {
                     value = reward(ctx.Model.call(batch.Features), batch.Labels);
                 }
+                NonFiniteTrainingException.ThrowIfNotFinite(value, "reward");
                 last = Reinforce.Observe(value);
                 rewardSum += last.Reward;
                 entropySum += last.Entropy;
