@@ -191,6 +191,25 @@ public sealed class TensorDataset : IDisposable
         return (Subset(order.AsSpan(0, (int)first)), Subset(order.AsSpan((int)first)));
     }
 
+    /// <summary>
+    /// Splits like <see cref="Split(double, long)"/>, but stratified: every class is shuffled with <paramref name="seed"/>
+    /// and divided in the same proportion, so both parts hold each class in its share of the data (to within one
+    /// sample) whatever order the samples came in. The same labels and seed give the same parts. Both parts are copies on
+    /// the same device. This is the split every strategy makes (DARTS's halves, ENAS's reward data, a validation fraction).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The fraction would leave a part empty.</exception>
+    public (TensorDataset First, TensorDataset Second) SplitStratified(double fraction, long seed)
+    {
+        long first = SplitCount(fraction);
+        long[] labels;
+        using (NewDisposeScope())
+        {
+            labels = Labels.cpu().data<long>().ToArray();
+        }
+        var (firstIndices, secondIndices) = StratifiedSplit.Indices(labels, first, seed);
+        return (Subset(firstIndices), Subset(secondIndices));
+    }
+
     /// <summary>A copy of the samples at <paramref name="indices"/>, on the same device.</summary>
     public TensorDataset Subset(ReadOnlySpan<long> indices)
     {

@@ -34,7 +34,10 @@ public sealed class EnasOptions : NasOptions
     /// <summary>How the exported architecture is picked: the best of several samples (the paper) or one sample (NNI).</summary>
     public EnasExportMode ExportMode { get; set; } = EnasExportMode.BestOfSamples;
 
-    /// <summary>Architectures sampled and scored for <see cref="EnasExportMode.BestOfSamples"/>.</summary>
+    /// <summary>
+    /// Architectures sampled and scored for <see cref="EnasExportMode.BestOfSamples"/>, on <see cref="NasOptions.ValidationData"/>
+    /// when given, else on the reward data (a stratified 10% of the training data that the shared weights never train on).
+    /// </summary>
     public int ExportSamples { get; set; } = 10;
 
     /// <summary>

@@ -232,7 +232,7 @@ public sealed class OneShotTrainer : IDisposable
         var valid = options.ValidData is null ? null : OnDevice(options.ValidData);
         if (valid is null && options.ValidationFraction > 0)
         {
-            var (rest, heldOut) = train.Split(1 - options.ValidationFraction, options.Seed);
+            var (rest, heldOut) = train.SplitStratified(1 - options.ValidationFraction, options.Seed);
             owned.Add(rest);
             owned.Add(heldOut);
             return (rest, heldOut);

@@ -12,12 +12,17 @@ public class OneShotTrainerOptions
     /// <summary>Training data (required). Moved to <see cref="Device"/> when it lives elsewhere.</summary>
     public TensorDataset? TrainData { get; set; }
 
-    /// <summary>Data evaluated after each epoch; null for none (unless <see cref="ValidationFraction"/> holds some back).</summary>
+    /// <summary>
+    /// Data evaluated after each epoch; null for none (unless <see cref="ValidationFraction"/> holds some back). ENAS
+    /// also exports the best of its sampled architectures as scored on it, so it chooses the architecture: keep the test
+    /// data out of it.
+    /// </summary>
     public TensorDataset? ValidData { get; set; }
 
     /// <summary>
-    /// When <see cref="ValidData"/> is null and this is above 0, that fraction of <see cref="TrainData"/> (a seeded
-    /// split) becomes the validation data and the rest the training data.
+    /// When <see cref="ValidData"/> is null and this is above 0, that fraction of <see cref="TrainData"/> (a seeded split,
+    /// stratified so that every class keeps its share: <see cref="TensorDataset.SplitStratified"/>) becomes the
+    /// validation data and the rest the training data.
     /// </summary>
     public double ValidationFraction { get; set; }
 

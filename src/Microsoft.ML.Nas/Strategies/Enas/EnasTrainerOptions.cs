@@ -5,7 +5,7 @@ namespace Microsoft.ML.Nas.Strategies.Enas;
 /// <summary>
 /// Settings of an ENAS search, with NNI's defaults (REFERENCE §3): per epoch 500 child steps (a fresh architecture per
 /// step; SGD 0.05, momentum 0.9, weight decay 1e-4, cosine to 0.001, clip 5; auxiliary loss weight 0.4), then 50
-/// controller steps of 20 aggregated batches each (Adam 3.5e-4, clip 5) on the last 10% of the training data.
+/// controller steps of 20 aggregated batches each (Adam 3.5e-4, clip 5) on a stratified 10% of the training data.
 /// </summary>
 public sealed class EnasTrainerOptions : OneShotTrainerOptions
 {
@@ -51,7 +51,11 @@ public sealed class EnasTrainerOptions : OneShotTrainerOptions
     /// <summary>Weight of the auxiliary head's loss in child steps, when the model has one (NNI: 0.4).</summary>
     public double AuxiliaryWeight { get; set; } = 0.4;
 
-    /// <summary>The fraction at the end of the training data held out to reward the controller (NNI: 0.1).</summary>
+    /// <summary>
+    /// The fraction of the training data held out to reward the controller (NNI: 0.1): a seeded sample stratified by
+    /// class (NNI takes the last rows, which for data sorted by label are one or two classes). Without validation data,
+    /// the exported architecture is the best of <see cref="ExportSamples"/> scored on it.
+    /// </summary>
     public double RewardFraction { get; set; } = 0.1;
 
     /// <summary>Reward of (logits, labels) on a reward batch, higher is better; null for the metric (accuracy by default).</summary>
