@@ -133,7 +133,7 @@ public sealed class DartsStrategy : IOneShotStrategy
         int count = reader.ReadInt32();
         if (count != alphas.Count)
         {
-            throw new InvalidDataException($"The checkpoint holds {count} alpha vectors, but this search space has {alphas.Count} LayerChoice keys.");
+            throw new InvalidDataException($"The checkpoint holds {count} alpha vectors, but this search space has {alphas.Count}.");
         }
         foreach (var alpha in alphas)
         {
