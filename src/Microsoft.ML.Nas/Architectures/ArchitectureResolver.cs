@@ -42,7 +42,7 @@ internal static class ArchitectureResolver
             // The model was built for exactly k inputs (a concatenation of k, say): any other number breaks it at run time.
             throw new ArchitectureException(
                 $"InputChoice '{decision.Key}' chooses exactly {k} input{(k == 1 ? "" : "s")}, but {chosen} {(chosen == 1 ? "was" : "were")} chosen " +
-                $"by {choice}; candidates: {decision.DescribeCandidates()}.{hint}", decision.Key, file);
+                $"(decision: {choice}); candidates: {decision.DescribeCandidates()}.{hint}", decision.Key, file);
         }
         return selection;
     }

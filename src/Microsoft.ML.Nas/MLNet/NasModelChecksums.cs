@@ -37,7 +37,7 @@ internal sealed class NasModelChecksums
         if (!SHA256.HashData(bytes).AsSpan().SequenceEqual(hashes[part]))
         {
             throw new InvalidDataException(
-                $"The saved NAS model is damaged: its {Parts[part]} does not match the SHA-256 checksum saved with it, so bytes of the " +
+                $"The saved NAS model is damaged: the SHA-256 of its {Parts[part]} differs from the one saved with it, so bytes of the " +
                 "file changed after it was written. Load a good copy, or save the model again.");
         }
     }
