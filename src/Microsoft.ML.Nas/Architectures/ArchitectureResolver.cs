@@ -24,23 +24,27 @@ internal static class ArchitectureResolver
         return space.Decisions.Select(d => KeyValuePair.Create(d.Key, Resolve(d, architecture[d.Key], file))).ToList();
     }
 
+    /// <summary>Resolves one choice and checks it against the decision: candidates exist, none twice, nChosen respected.</summary>
     public static Selection Resolve(DecisionInfo decision, ArchitectureChoice choice, string? file)
     {
-        int count = decision.CandidateCount;
-        switch (choice.Form)
+        string hint = MaskHint(decision, choice);
+        var selection = choice.Form switch
         {
-            case ChoiceForm.Mask:
-                CheckLength(decision, choice.Mask.Count, "a bool mask", file);
-                return new Selection(choice.Mask.Select(m => m ? 1f : 0f).ToArray(), weighted: false);
-            case ChoiceForm.Weights:
-                CheckLength(decision, choice.Weights.Count, "a list of weights", file);
-                return new Selection([.. choice.Weights], weighted: true);
-            case ChoiceForm.Index:
-            case ChoiceForm.Indices:
-                return Chosen(decision, choice.Indices.Select(i => (i, i.ToString(System.Globalization.CultureInfo.InvariantCulture))), file);
-            default:
-                return Chosen(decision, choice.Names.Select(n => (IndexOf(decision, n, file), $"'{n}'")), file);
+            ChoiceForm.Mask => new Selection(CheckLength(decision, choice.Mask, "a bool mask", file).Select(m => m ? 1f : 0f).ToArray(), weighted: false),
+            ChoiceForm.Weights => new Selection([.. CheckLength(decision, choice.Weights, "a list of weights", file)], weighted: true),
+            ChoiceForm.Index or ChoiceForm.Indices =>
+                Chosen(decision, choice.Indices.Select(i => (i, i.ToString(System.Globalization.CultureInfo.InvariantCulture))), hint, file),
+            _ => Chosen(decision, choice.Names.Select(n => (IndexOf(decision, n, file), $"'{n}'")), hint, file),
+        };
+        int chosen = selection.Chosen.Length;
+        if (decision.Kind == MutableKind.InputChoice && decision.NChosen is { } k && chosen != k)
+        {
+            // The model was built for exactly k inputs (a concatenation of k, say): any other number breaks it at run time.
+            throw new ArchitectureException(
+                $"InputChoice '{decision.Key}' chooses exactly {k} input{(k == 1 ? "" : "s")}, but {chosen} {(chosen == 1 ? "was" : "were")} chosen " +
+                $"(decision: {choice}); candidates: {decision.DescribeCandidates()}.{hint}", decision.Key, file);
         }
+        return selection;
     }
 
     /// <summary>Describes decisions as NNI exports them: names or indices, a scalar for one, [] for none; weights as weights.</summary>
@@ -66,7 +70,7 @@ internal static class ArchitectureResolver
         return chosen.Length == 1 ? ArchitectureChoice.Index(chosen[0]) : ArchitectureChoice.OfIndices(chosen);
     }
 
-    private static Selection Chosen(DecisionInfo decision, IEnumerable<(int Index, string Shown)> chosen, string? file)
+    private static Selection Chosen(DecisionInfo decision, IEnumerable<(int Index, string Shown)> chosen, string hint, string? file)
     {
         var seen = new HashSet<int>();
         foreach (var (index, shown) in chosen)
@@ -74,14 +78,26 @@ internal static class ArchitectureResolver
             if (index < 0 || index >= decision.CandidateCount)
             {
                 throw new ArchitectureException(
-                    $"Key '{decision.Key}': index {shown} is out of range; valid candidates: {decision.DescribeCandidates()}.", decision.Key, file);
+                    $"Key '{decision.Key}': index {shown} is out of range; valid candidates: {decision.DescribeCandidates()}.{hint}", decision.Key, file);
             }
             if (!seen.Add(index))
             {
-                throw new ArchitectureException($"Key '{decision.Key}': candidate {shown} is chosen twice.", decision.Key, file);
+                throw new ArchitectureException($"Key '{decision.Key}': candidate {shown} is chosen twice.{hint}", decision.Key, file);
             }
         }
         return Selection.FromIndices(decision.CandidateCount, seen);
+    }
+
+    // [0, 1, 0] for three candidates reads as indices 0, 1 and 0 (as NNI reads it), though it was most likely meant as
+    // a mask: the error says so, with the mask spelled out.
+    private static string MaskHint(DecisionInfo decision, ArchitectureChoice choice)
+    {
+        var values = choice.Indices;
+        if (choice.Form != ChoiceForm.Indices || values.Count != decision.CandidateCount || values.Any(v => v is not (0 or 1)) || !values.Contains(1))
+        {
+            return "";
+        }
+        return $" An integer list is read as indices; did you mean a bool mask? [{string.Join(", ", values.Select(v => v == 1 ? "true" : "false"))}]";
     }
 
     private static int IndexOf(DecisionInfo decision, string name, string? file)
@@ -98,13 +114,14 @@ internal static class ArchitectureResolver
             $"Key '{decision.Key}': '{name}' {why}; valid candidates: {decision.DescribeCandidates()}.", decision.Key, file);
     }
 
-    private static void CheckLength(DecisionInfo decision, int length, string what, string? file)
+    private static IReadOnlyList<T> CheckLength<T>(DecisionInfo decision, IReadOnlyList<T> entries, string what, string? file)
     {
-        if (length != decision.CandidateCount)
+        if (entries.Count != decision.CandidateCount)
         {
             throw new ArchitectureException(
-                $"Key '{decision.Key}': {what} needs one entry per candidate ({decision.CandidateCount}: {decision.DescribeCandidates()}), but has {length}.",
+                $"Key '{decision.Key}': {what} needs one entry per candidate ({decision.CandidateCount}: {decision.DescribeCandidates()}), but has {entries.Count}.",
                 decision.Key, file);
         }
+        return entries;
     }
 }

@@ -27,7 +27,10 @@ public sealed class TensorDataset : IDisposable
     /// <param name="device">Where batches are built; null picks <see cref="DeviceSelection.Auto"/>.</param>
     /// <param name="classCount">Number of classes: when given, every label must lie in [0, classCount).</param>
     /// <remarks>The caller keeps ownership of its tensors; on the same device the dataset may share their storage.</remarks>
-    /// <exception cref="ArgumentException">Types, shapes or label values do not fit (the message says which and why).</exception>
+    /// <exception cref="ArgumentException">
+    /// Types, shapes or label values do not fit, or a feature is NaN or infinite (the message says which, the first bad
+    /// sample and how many there are).
+    /// </exception>
     public TensorDataset(Tensor features, Tensor labels, Device? device = null, int? classCount = null)
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -49,6 +52,7 @@ public sealed class TensorDataset : IDisposable
         try
         {
             TensorDatasetChecks.CheckLabelRange(Labels, classCount);
+            TensorDatasetChecks.CheckFinite(Features);
         }
         catch
         {
@@ -88,7 +92,7 @@ public sealed class TensorDataset : IDisposable
     /// Builds a dataset from raw arrays: <paramref name="features"/> holds N samples of <paramref name="sampleShape"/>
     /// one after another (row-major), N being the length of <paramref name="labels"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">The lengths do not agree with the shape, or a label is out of range.</exception>
+    /// <exception cref="ArgumentException">The lengths do not agree with the shape, a label is out of range or a feature is not finite.</exception>
     public static TensorDataset FromArrays(float[] features, ReadOnlySpan<long> sampleShape, long[] labels, Device? device = null, int? classCount = null)
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -185,6 +189,25 @@ public sealed class TensorDataset : IDisposable
         long first = SplitCount(fraction);
         var order = SeededShuffle.Permutation(Count, seed, stream: -1);
         return (Subset(order.AsSpan(0, (int)first)), Subset(order.AsSpan((int)first)));
+    }
+
+    /// <summary>
+    /// Splits like <see cref="Split(double, long)"/>, but stratified: every class is shuffled with <paramref name="seed"/>
+    /// and divided in the same proportion, so both parts hold each class in its share of the data (to within one
+    /// sample) whatever order the samples came in. The same labels and seed give the same parts. Both parts are copies on
+    /// the same device. This is the split every strategy makes (DARTS's halves, ENAS's reward data, a validation fraction).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The fraction would leave a part empty.</exception>
+    public (TensorDataset First, TensorDataset Second) SplitStratified(double fraction, long seed)
+    {
+        long first = SplitCount(fraction);
+        long[] labels;
+        using (NewDisposeScope())
+        {
+            labels = Labels.cpu().data<long>().ToArray();
+        }
+        var (firstIndices, secondIndices) = StratifiedSplit.Indices(labels, first, seed);
+        return (Subset(firstIndices), Subset(secondIndices));
     }
 
     /// <summary>A copy of the samples at <paramref name="indices"/>, on the same device.</summary>

@@ -29,6 +29,27 @@ internal static class TensorDatasetChecks
         }
     }
 
+    /// <summary>
+    /// Refuses NaN and infinite features: one pass on the device and one read back when they are all finite; the
+    /// per-sample count and the first bad sample are worked out only for the message.
+    /// </summary>
+    public static void CheckFinite(Tensor features)
+    {
+        using var scope = NewDisposeScope();
+        var finite = isfinite(features);
+        if (finite.all().item<bool>())
+        {
+            return;
+        }
+        var bad = finite.flatten(1).all(1).logical_not();
+        long count = bad.sum().item<long>();
+        long first = bad.nonzero()[0, 0].item<long>();
+        throw new ArgumentException(
+            $"Features hold NaN or infinite values in {count} of {features.shape[0]} samples; the first is sample {first}. " +
+            "Remove those samples or replace the values before training: one of them spreads NaN through batch normalization into every weight.",
+            nameof(features));
+    }
+
     public static void CheckLabelRange(Tensor labels, int? classCount)
     {
         using var scope = NewDisposeScope();

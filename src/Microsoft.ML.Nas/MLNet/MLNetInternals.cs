@@ -23,10 +23,13 @@ internal static class MLNetInternals
     private const string WeightsStreamName = "NasWeights.bin";
 
     // 0x00010001: spec, architecture, columns, sample shape, label metadata, history and weights.
+    // 0x00010002: the same, the metadata as one block, and a SHA-256 of each part (NasModelChecksums).
+    private const uint FormatWithChecksums = 0x00010002;
+
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "NAS TRNS",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
+        verWrittenCur: FormatWithChecksums,
+        verReadableCur: FormatWithChecksums,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(MLNetInternals).Assembly.GetName().Name);
@@ -37,8 +40,9 @@ internal static class MLNetInternals
         ArgumentNullException.ThrowIfNull(context);
         context.CheckAtModel();
         context.SetVersionInfo(GetVersionInfo());
-        model.WriteHeader(context.Writer);
-        context.SaveBinaryStream(WeightsStreamName, writer => model.WriteWeights(writer.BaseStream));
+        var weights = model.SerializeWeights();
+        model.WriteHeader(context.Writer, weights);
+        context.SaveBinaryStream(WeightsStreamName, writer => NasModelPayload.WriteWeights(writer.BaseStream, weights));
     }
 
     /// <summary>ML.NET's loader entry point (found through the LoadableClass attribute above).</summary>
@@ -47,7 +51,7 @@ internal static class MLNetInternals
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(context);
         context.CheckAtModel(GetVersionInfo());
-        var payload = NasModelPayload.ReadHeader(context.Reader);
+        var payload = NasModelPayload.ReadHeader(context.Reader, withChecksums: context.Header.ModelVerWritten >= FormatWithChecksums);
         bool found = context.TryLoadBinaryStream(WeightsStreamName, reader => payload.ReadWeights(reader.BaseStream));
         if (!found)
         {

@@ -35,12 +35,18 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
     /// <summary>Runs the search and the final training on <paramref name="input"/>.</summary>
     /// <exception cref="ArgumentException">An option is out of range or sets what Fit supplies (it may have changed since the estimator was made).</exception>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type; the message names it.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The training or validation data has no rows, or NaN or infinite features (the message names the column, the
+    /// first bad row and how many there are).
+    /// </exception>
+    /// <exception cref="Strategies.NonFiniteTrainingException">Training diverged to NaN or infinity; the message says where.</exception>
     /// <exception cref="OperationCanceledException">ML.NET's execution or the options' token was cancelled (checked between batches).</exception>
     public NasTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         options.Validate();
         var columns = new NasColumns(options.FeatureColumnName, options.LabelColumnName, options.ScoreColumnName, options.PredictedLabelColumnName);
+        NasDataReader.ThrowIfEmpty(input, "training data");
         var vector = NasSchemaChecks.CheckFeatures(input.Schema, columns.Features);
         int classes = NasSchemaChecks.CheckLabel(input.Schema, columns.Label);
         var labelValues = LabelKeyValues.From(input.Schema[columns.Label], classes);
@@ -57,10 +63,10 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
         channel.Info(MessageSensitivity.None, $"NAS {search.Name}: space {spec}, samples [{string.Join(", ", context.SampleShape)}], {classes} classes, " +
             $"device {environment.Device}, {environment.Threads} threads, seed {environment.Seed}.");
 
-        var train = NasDataReader.Read(input, columns, context.SampleShape, classes, environment.Device, cancellation.ThrowIfCancellationRequested);
+        var train = NasDataReader.Read(input, "training data", columns, context.SampleShape, classes, environment.Device, cancellation.ThrowIfCancellationRequested);
         using var trainData = train.Data;
         var validation = options.ValidationData is null ? null
-            : NasDataReader.Read(options.ValidationData, columns, context.SampleShape, classes, environment.Device, cancellation.ThrowIfCancellationRequested);
+            : NasDataReader.Read(options.ValidationData, "validation data", columns, context.SampleShape, classes, environment.Device, cancellation.ThrowIfCancellationRequested);
         using var validationData = validation?.Data;
         channel.Info(MessageSensitivity.None, $"Read {trainData.Count} training rows ({train.SkippedRows} without a label skipped)" +
             (validationData is null ? "." : $" and {validationData.Count} validation rows."));

@@ -36,7 +36,12 @@ public abstract class NasOptions
     /// </summary>
     public (int Channels, int Height, int Width)? ImageShape { get; set; }
 
-    /// <summary>Optional validation data (same columns); both trainers report their accuracy on it each epoch.</summary>
+    /// <summary>
+    /// Optional validation data (same columns). ENAS scores its sampled architectures on it and exports the best (without
+    /// it, on a stratified 10% of the training data held out as reward data), so it chooses the architecture: never pass
+    /// the test data whose accuracy you will report. DARTS only reports on it (its alphas, learned on a stratified half
+    /// of the training data, choose). The final training reports its accuracy on it each epoch.
+    /// </summary>
     public IDataView? ValidationData { get; set; }
 
     /// <summary>

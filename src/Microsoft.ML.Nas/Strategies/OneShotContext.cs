@@ -116,12 +116,18 @@ public sealed class OneShotContext
     public (Tensor Loss, Tensor Logits) ForwardLoss(TensorBatch batch, double auxiliaryWeight = 0) =>
         ForwardLoss(Model, batch, auxiliaryWeight, loss);
 
-    /// <summary>Clips the gradient norm of the model's weights to the options' <see cref="OneShotTrainerOptions.GradientClip"/>.</summary>
+    /// <summary>
+    /// Clips the gradient norm of the model's weights to the options' <see cref="OneShotTrainerOptions.GradientClip"/>,
+    /// and stops the run when that norm is not finite, before the optimizer could write NaN into the weights.
+    /// </summary>
+    /// <exception cref="NonFiniteTrainingException">The gradient norm is NaN or infinite.</exception>
     public void ClipWeightGradients()
     {
         if (Options.GradientClip > 0)
         {
-            nn.utils.clip_grad_norm_(WeightOptimizer.Parameters, Options.GradientClip);
+            // libtorch's clip_grad_norm_ reads the total norm back to the host already, so checking it is free.
+            double norm = nn.utils.clip_grad_norm_(WeightOptimizer.Parameters, Options.GradientClip);
+            NonFiniteTrainingException.ThrowIfNotFinite(norm, "weight gradient norm");
         }
     }
 

@@ -91,12 +91,25 @@ public sealed class OneShotTrainer : IDisposable
 
     /// <summary>Runs the epochs not yet finished and returns the whole history.</summary>
     /// <exception cref="OperationCanceledException">The options' token was cancelled (checked between steps).</exception>
+    /// <exception cref="NonFiniteTrainingException">
+    /// A loss, gradient norm or reported value became NaN or infinite; with checkpoints on, the state at the failure is
+    /// written to a <c>non-finite</c> folder inside the checkpoint folder first, beside the last finished epoch's.
+    /// </exception>
     public IReadOnlyList<EpochRecord> Train()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        for (int epoch = CompletedEpochs; epoch < Options.Epochs; epoch++)
+        try
         {
-            RunEpoch(epoch);
+            for (int epoch = CompletedEpochs; epoch < Options.Epochs; epoch++)
+            {
+                RunEpoch(epoch);
+            }
+        }
+        catch (NonFiniteTrainingException error) when (Options.CheckpointDirectory is { } directory)
+        {
+            string failure = Path.Combine(directory, "non-finite");
+            SaveCheckpoint(failure);
+            throw error.WithCheckpoint(failure);
         }
         return history;
     }
@@ -141,13 +154,22 @@ public sealed class OneShotTrainer : IDisposable
     /// own, then releasing the freed native memory (<see cref="OneShotContext.ReleaseFreedMemory"/>). For callers that
     /// drive steps themselves, such as benchmarks.
     /// </summary>
+    /// <exception cref="NonFiniteTrainingException">The step met or reported a NaN or infinite number; the message says where.</exception>
     public StepResult RunStep(OneShotPhase phase, int step)
     {
         ArgumentNullException.ThrowIfNull(phase);
         StepResult result;
-        using (NewDisposeScope())
+        try
         {
-            result = Strategy.Step(phase, step);
+            using (NewDisposeScope())
+            {
+                result = Strategy.Step(phase, step);
+            }
+            result.ThrowIfNotFinite();
+        }
+        catch (NonFiniteTrainingException error) when (error.Phase is null)
+        {
+            throw error.At(phase.Name, context.Epoch, Options.Epochs, step, phase.Steps);
         }
         context.ReleaseFreedMemory();
         return result;
@@ -201,6 +223,10 @@ public sealed class OneShotTrainer : IDisposable
             }
         }
         var validation = Strategy.Validate(epoch);
+        if (validation is not null && !double.IsFinite(validation.Loss))
+        {
+            throw new NonFiniteTrainingException("validation loss", validation.Loss).At("validation", epoch, Options.Epochs, null, null);
+        }
         var record = new EpochRecord
         {
             Epoch = epoch,
@@ -240,7 +266,7 @@ public sealed class OneShotTrainer : IDisposable
         var valid = validData is null ? null : OnDevice(validData);
         if (valid is null && Options.ValidationFraction > 0)
         {
-            var (rest, heldOut) = train.Split(1 - Options.ValidationFraction, Environment.Seed);
+            var (rest, heldOut) = train.SplitStratified(1 - Options.ValidationFraction, Environment.Seed);
             owned.Add(rest);
             owned.Add(heldOut);
             return (rest, heldOut);

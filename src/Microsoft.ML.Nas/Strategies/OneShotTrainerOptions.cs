@@ -15,14 +15,16 @@ public class OneShotTrainerOptions
     public TensorDataset? TrainData { get; set; }
 
     /// <summary>
-    /// Data evaluated after each epoch; null for none (unless <see cref="ValidationFraction"/> holds some back). Set by
-    /// Fit through ML.NET (from <c>ValidationData</c>).
+    /// Data evaluated after each epoch; null for none (unless <see cref="ValidationFraction"/> holds some back). ENAS
+    /// also exports the best of its sampled architectures as scored on it, so it chooses the architecture: keep the test
+    /// data out of it. Set by Fit through ML.NET (from <c>ValidationData</c>).
     /// </summary>
     public TensorDataset? ValidData { get; set; }
 
     /// <summary>
-    /// When there is no validation data and this is above 0, that fraction of the training data (a seeded split)
-    /// becomes the validation data and the rest the training data; default 0.
+    /// When <see cref="ValidData"/> is null and this is above 0, that fraction of <see cref="TrainData"/> (a seeded split,
+    /// stratified so that every class keeps its share: <see cref="TensorDataset.SplitStratified"/>) becomes the
+    /// validation data and the rest the training data; default 0.
     /// </summary>
     public double ValidationFraction { get; set; }
 

@@ -8,4 +8,22 @@ public sealed record StepResult(double? Loss = null, double? Metric = null, IRea
 {
     /// <summary>A step that reports nothing.</summary>
     public static StepResult None { get; } = new();
+
+    /// <summary>Throws when a reported number is NaN or infinite (they are host numbers already: no extra sync).</summary>
+    /// <exception cref="NonFiniteTrainingException">A number is not finite; the message names it.</exception>
+    internal void ThrowIfNotFinite()
+    {
+        if (Loss is { } loss)
+        {
+            NonFiniteTrainingException.ThrowIfNotFinite(loss, "loss");
+        }
+        if (Metric is { } metric)
+        {
+            NonFiniteTrainingException.ThrowIfNotFinite(metric, "metric");
+        }
+        foreach (var (name, value) in Values ?? new Dictionary<string, double>())
+        {
+            NonFiniteTrainingException.ThrowIfNotFinite(value, $"'{name}'");
+        }
+    }
 }

@@ -10,14 +10,18 @@ namespace Microsoft.ML.Nas.Strategies.Darts;
 /// <summary>
 /// DARTS's continuous relaxation (NNI's <c>DartsMutator</c>): one alpha vector per LayerChoice key of length K+1, the
 /// last entry the implicit "none" op; a LayerChoice's output is Σ softmax(alpha)_i · op_i(x) over its K real ops (the
-/// none op adds zero), and an InputChoice sums all its inputs.
+/// none op adds zero). An InputChoice over LayerChoice keys (a DARTS cell's edges), or one choosing any subset, takes
+/// all its inputs, reduced as it says (NNI sums them). An InputChoice choosing k of inputs that are not all LayerChoice
+/// keys (anonymous inputs, scopes) has no edges to be ranked by, so it gets alphas of its own, one per input: its
+/// output is Σ softmax(alpha)_i · input_i.
 /// </summary>
 /// <remarks>
 /// <para>The mixing weights are computed once per <see cref="Reset"/> (all cells sharing a key reuse them) inside the
 /// caller's dispose scope; call <see cref="Reset"/> before each forward. With <see cref="ArchitectureGradients"/> off
 /// the weights are detached, so a weight step does no work for the alphas' gradients.</para>
-/// <para>Export (NNI v1.9 `darts/` and the DARTS paper, arXiv 1806.09055): each LayerChoice takes its argmax without none; an InputChoice with nChosen = k keeps
-/// the k inputs whose source edges have the strongest best weight, and the edges it drops get an empty choice.</para>
+/// <para>Export (NNI v1.9 `darts/` and the DARTS paper, arXiv 1806.09055): each LayerChoice takes its argmax without none; an InputChoice over edges with
+/// nChosen = k keeps the k inputs whose source edges have the strongest best weight, and the edges it drops get an
+/// empty choice; one with alphas of its own keeps its k largest; one choosing any subset keeps every input.</para>
 /// </remarks>
 public sealed class DartsMutator : Mutator
 {
@@ -25,25 +29,44 @@ public sealed class DartsMutator : Mutator
     private readonly Dictionary<string, Tensor[]> mixing = new(StringComparer.Ordinal);
 
     /// <summary>Binds to <paramref name="model"/> and creates its alphas (1e-3·N(0,1), torch's generator) beside its parameters.</summary>
-    /// <exception cref="ArgumentException">The model has no LayerChoice.</exception>
+    /// <exception cref="ArgumentException">
+    /// The model has no LayerChoice, or an InputChoice that gets alphas concatenates several inputs (a weighted mix of
+    /// all its inputs cannot have the width of k of them).
+    /// </exception>
     public DartsMutator(nn.Module model) : base(model)
     {
         var first = model.parameters().FirstOrDefault();
         var device = first?.device ?? CPU;
         var dtype = first?.dtype ?? ScalarType.Float32;
         using var scope = NewDisposeScope();
-        foreach (var decision in Decisions.Where(d => d.Kind == MutableKind.LayerChoice))
+        foreach (var decision in Decisions)
         {
-            var alpha = (randn(decision.CandidateCount + 1, dtype: dtype) * 1e-3).to(device);
-            alphas.Add(decision.Key, new Parameter(alpha.DetachFromDisposeScope(), requires_grad: true));
+            int? length = decision.Kind == MutableKind.LayerChoice ? decision.CandidateCount + 1 : HasOwnAlphas(decision) ? decision.CandidateCount : null;
+            if (length is { } n)
+            {
+                var alpha = (randn(n, dtype: dtype) * 1e-3).to(device);
+                alphas.Add(decision.Key, new Parameter(alpha.DetachFromDisposeScope(), requires_grad: true));
+            }
         }
-        if (alphas.Count == 0)
+        if (!Decisions.Any(d => d.Kind == MutableKind.LayerChoice))
         {
             throw new ArgumentException("DARTS needs at least one LayerChoice in the model to learn alphas for.", nameof(model));
         }
+        foreach (var decision in Decisions.Where(d => HasOwnAlphas(d) && d.NChosen > 1))
+        {
+            if (decision.Mutables.OfType<InputChoice>().Any(c => c.Reduction == Reduction.Concat))
+            {
+                throw new ArgumentException(
+                    $"InputChoice '{decision.Key}' concatenates the {decision.NChosen} inputs it chooses; DARTS mixes all {decision.CandidateCount} into one " +
+                    "weighted sum, which cannot have their width. Use Reduction.Sum or Mean, or search it with ENAS.", nameof(model));
+            }
+        }
     }
 
-    /// <summary>The alpha vector (K+1, last = none) of every LayerChoice key.</summary>
+    /// <summary>
+    /// The alpha vector of every LayerChoice key (K+1 entries, the last for "none") and of every InputChoice that is
+    /// ranked by alphas of its own (one entry per input: see the class remarks).
+    /// </summary>
     public IReadOnlyDictionary<string, Parameter> Alphas => alphas;
 
     /// <summary>The alphas in decision order: what the architecture optimizer updates.</summary>
@@ -60,11 +83,11 @@ public sealed class DartsMutator : Mutator
         {
             var source = ArchitectureGradients ? alpha : alpha.detach();
             var weights = nn.functional.softmax(source, 0);
-            mixing[key] = weights.narrow(0, 0, weights.size(0) - 1).unbind(0);
+            mixing[key] = (SearchSpace[key].Kind == MutableKind.LayerChoice ? weights.narrow(0, 0, weights.size(0) - 1) : weights).unbind(0);
         }
     }
 
-    /// <summary>softmax(alpha) per key, including the last ("none") entry.</summary>
+    /// <summary>softmax(alpha) per key: a LayerChoice's includes the last ("none") entry; an InputChoice's has one per input.</summary>
     public IReadOnlyDictionary<string, float[]> Weights()
     {
         using var scope = NewDisposeScope();
@@ -73,13 +96,12 @@ public sealed class DartsMutator : Mutator
             p => nn.functional.softmax(p.Value, 0).to(ScalarType.Float32).cpu().data<float>().ToArray(), StringComparer.Ordinal);
     }
 
-    /// <summary>The architecture by NNI v1.9 DARTS export rules (see the remarks of <see cref="DartsMutator"/>).</summary>
-    /// <exception cref="InvalidOperationException">An InputChoice with nChosen chooses among inputs that are not LayerChoice keys.</exception>
+    /// <summary>The architecture by NNI v1.9's DARTS export rules (see the remarks of <see cref="DartsMutator"/>).</summary>
     public override Architecture Export()
     {
         var weights = Weights();
         var best = new Dictionary<string, (int Index, float Weight)>(StringComparer.Ordinal);
-        foreach (var (key, w) in weights)
+        foreach (var (key, w) in weights.Where(p => SearchSpace[p.Key].Kind == MutableKind.LayerChoice))
         {
             int argmax = 0;
             for (int i = 1; i < w.Length - 1; i++)
@@ -95,7 +117,7 @@ public sealed class DartsMutator : Mutator
         }
         foreach (var decision in Decisions.Where(d => d.Kind == MutableKind.InputChoice))
         {
-            masks[decision.Key] = ChooseInputs(decision, best, masks);
+            masks[decision.Key] = alphas.ContainsKey(decision.Key) ? Strongest(weights[decision.Key], decision.NChosen!.Value) : ChooseInputs(decision, best, masks);
         }
         using var scope = NewDisposeScope();
         return ArchitectureResolver.Describe(SearchSpace, d => tensor(masks[d.Key]));
@@ -138,6 +160,14 @@ public sealed class DartsMutator : Mutator
     {
         ArgumentNullException.ThrowIfNull(choice);
         ArgumentNullException.ThrowIfNull(inputs);
+        if (alphas.ContainsKey(choice.Key))
+        {
+            return MixInputs(Mixing(choice.Key), inputs);
+        }
+        if (choice.Reduction != Reduction.Sum)
+        {
+            return choice.Run(inputs, MaskFor(SearchSpace[choice.Key]));
+        }
         Tensor? sum = null;
         foreach (var input in inputs)
         {
@@ -181,6 +211,30 @@ public sealed class DartsMutator : Mutator
         return weights;
     }
 
+    // NNI ranks a cell's inputs by their edges' ops; inputs that are not edges have nothing to be ranked by but alphas of
+    // their own. Any subset keeps NNI's rule (every input): it needs no ranking.
+    private bool HasOwnAlphas(DecisionInfo decision) => decision.Kind == MutableKind.InputChoice && decision.NChosen is not null
+        && !decision.ChooseFrom.All(key => SearchSpace.Contains(key) && SearchSpace[key].Kind == MutableKind.LayerChoice);
+
+    private static ChoiceOutput MixInputs(Tensor[] weights, IReadOnlyList<Tensor?> inputs)
+    {
+        Tensor? mixed = null;
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            if (inputs[i] is { } input)
+            {
+                mixed = mixed is null ? input.mul(weights[i]) : mixed.addcmul(weights[i], input, Runtime.SharedScalars.One);
+            }
+        }
+        return new ChoiceOutput(mixed, mixed is null ? [] : [mixed], null);
+    }
+
+    private static bool[] Strongest(float[] weights, int count)
+    {
+        var kept = Enumerable.Range(0, weights.Length).OrderByDescending(i => weights[i]).ThenBy(i => i).Take(count).ToHashSet();
+        return Enumerable.Range(0, weights.Length).Select(kept.Contains).ToArray();
+    }
+
     private bool[] ChooseInputs(DecisionInfo decision, Dictionary<string, (int Index, float Weight)> best, Dictionary<string, bool[]> masks)
     {
         int count = decision.CandidateCount;
@@ -189,13 +243,6 @@ public sealed class DartsMutator : Mutator
             return Enumerable.Repeat(true, count).ToArray();
         }
         var sources = decision.ChooseFrom;
-        var missing = sources.Where(s => !best.ContainsKey(s)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new InvalidOperationException(
-                $"InputChoice '{decision.Key}' keeps {k} inputs ranked by their edges' weights, but its inputs " +
-                $"[{string.Join(", ", missing.Select(s => $"'{s}'"))}] are not LayerChoice keys, so DARTS cannot rank them.");
-        }
         var kept = Enumerable.Range(0, count).OrderByDescending(i => best[sources[i]].Weight).ThenBy(i => i).Take(k).ToHashSet();
         var mask = new bool[count];
         for (int i = 0; i < count; i++)

@@ -7,9 +7,11 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Nas.Strategies.Darts;
 
 /// <summary>
-/// DARTS plugged into <see cref="OneShotTrainer"/>: the training data is split in halves (weights / alphas); each
-/// step first updates the alphas on a batch of the second half (first or second order), then the weights on a batch
-/// of the first half.
+/// DARTS plugged into <see cref="OneShotTrainer"/>: the training data is split in halves (weights / alphas), each a
+/// seeded stratified half that holds every class in its share (<see cref="TensorDataset.SplitStratified"/>); each step
+/// first updates the alphas on a batch of the architecture half (first or second order), then the weights on a batch
+/// of the weight half. The alphas, learned on the architecture half, decide the exported architecture; validation data
+/// is only evaluated.
 /// </summary>
 public sealed class DartsStrategy : IOneShotStrategy
 {
@@ -32,6 +34,12 @@ public sealed class DartsStrategy : IOneShotStrategy
     /// <inheritdoc/>
     public string Name => "DARTS";
 
+    /// <summary>The half of the training data the weights train on (after attachment).</summary>
+    public TensorDataset WeightData => weightHalf ?? throw new InvalidOperationException("The DARTS strategy is not attached to a trainer yet.");
+
+    /// <summary>The half of the training data the alphas train on, which chooses the architecture (after attachment).</summary>
+    public TensorDataset ArchitectureData => architectureHalf ?? throw new InvalidOperationException("The DARTS strategy is not attached to a trainer yet.");
+
     /// <summary>The mutator holding the alphas (after attachment).</summary>
     public DartsMutator Mutator => mutator ?? throw new InvalidOperationException("The DARTS strategy is not attached to a trainer yet.");
 
@@ -48,7 +56,10 @@ public sealed class DartsStrategy : IOneShotStrategy
         mutator = new DartsMutator(context.Model);
         architectureOptimizer = new AdamWithL2(mutator.ArchitectureParameters, options.ArchitectureLearningRate,
             options.ArchitectureBeta1, options.ArchitectureBeta2, options.ArchitectureWeightDecay);
-        (weightHalf, architectureHalf) = context.TrainData.Split(0.5);
+        // Stratified, not contiguous: rows sorted by label would give the weights one half of the classes and the alphas
+        // the other. The halves are copies of the training data (their memory is the price of any order).
+        (weightHalf, architectureHalf) = context.TrainData.SplitStratified(0.5, context.Environment.Seed);
+        context.Log($"DARTS: weights train on {weightHalf.Count} samples, the alphas (which choose the architecture) on the other {architectureHalf.Count}; both hold every class in its share.");
         weightBatches = context.CreateStream("darts-weights", weightHalf);
         architectureBatches = context.CreateStream("darts-architecture", architectureHalf);
         if (options.Unrolled)
@@ -128,7 +139,7 @@ public sealed class DartsStrategy : IOneShotStrategy
         int count = reader.ReadInt32();
         if (count != alphas.Count)
         {
-            throw new InvalidDataException($"The checkpoint holds {count} alpha vectors, but this search space has {alphas.Count} LayerChoice keys.");
+            throw new InvalidDataException($"The checkpoint holds {count} alpha vectors, but this search space has {alphas.Count}.");
         }
         foreach (var alpha in alphas)
         {
@@ -185,6 +196,8 @@ public sealed class DartsStrategy : IOneShotStrategy
             }
             loss = validLoss.ToDouble();
         }
+        // Before the step: a NaN loss has NaN gradients, which Adam would write into every alpha.
+        NonFiniteTrainingException.ThrowIfNotFinite(loss, "architecture loss");
         architectureOptimizer.Step();
         return loss;
     }

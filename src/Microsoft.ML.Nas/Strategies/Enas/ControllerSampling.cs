@@ -47,11 +47,11 @@ internal sealed class ControllerSampling
     /// <summary>Σ KL(keep probability ‖ skip target) over the any-subset InputChoices so far.</summary>
     public Tensor SkipPenalty { get; private set; }
 
-    /// <summary>Samples one candidate of a LayerChoice; the next LSTM input is its embedding.</summary>
+    /// <summary>Samples one candidate of a LayerChoice from the head of its size; the next LSTM input is its embedding.</summary>
     public bool[] SampleLayerChoice(DecisionInfo decision, Tensor? bias)
     {
         Step();
-        var logits = Shape(controller.ChoiceLogits(hidden[^1]));
+        var logits = Shape(controller.ChoiceLogits(decision.CandidateCount, hidden[^1]));
         if (bias is not null)
         {
             logits = logits + bias;
@@ -59,15 +59,16 @@ internal sealed class ControllerSampling
         var logProbabilities = nn.functional.log_softmax(logits, 1).view(-1);
         int index = random.Categorical(Probabilities(logProbabilities));
         AddChoice(logProbabilities[index]);
-        input = controller.Embed(index);
+        input = controller.Embed(decision.CandidateCount, index);
         var chosen = new bool[decision.CandidateCount];
         chosen[index] = true;
         return chosen;
     }
 
     /// <summary>
-    /// Samples the inputs of an InputChoice by attention over their anchors: one input (nChosen = 1), or an independent
-    /// keep/skip draw per input (nChosen = null), which also adds to the skip penalty.
+    /// Samples the inputs of an InputChoice by attention over their anchors: one input (nChosen = 1), k distinct inputs
+    /// drawn one after another (nChosen = k), or an independent keep/skip draw per input (nChosen = null), which also
+    /// adds to the skip penalty.
     /// </summary>
     public bool[] SampleInputChoice(DecisionInfo decision)
     {
@@ -83,6 +84,10 @@ internal sealed class ControllerSampling
             input = inputAnchors[index];
             chosen[index] = true;
             return chosen;
+        }
+        if (decision.NChosen is { } k)
+        {
+            return SampleDistinct(scores.view(-1), stacked, k, chosen);
         }
         var logits = cat([-scores, scores], 1);
         var pairLogProbabilities = nn.functional.log_softmax(logits, 1);
@@ -100,6 +105,25 @@ internal sealed class ControllerSampling
         SkipPenalty = SkipPenalty + (pairProbabilities * log(pairProbabilities / skipTargets)).sum();
         var keptCount = keep.Sum();
         input = (matmul(keepIndex.to(stacked.dtype).view(1, -1), stacked) / (1 + keptCount));
+        return chosen;
+    }
+
+    // NNI's controller has no rule for k > 1 of n. Drawing k times without replacement from the softmax over the inputs
+    // not yet drawn (a Plackett–Luce draw) keeps each draw's log p exact for REINFORCE; the next LSTM input is the kept
+    // anchors' sum over (1 + k), as for an any-subset choice.
+    private bool[] SampleDistinct(Tensor scores, Tensor anchors, int count, bool[] chosen)
+    {
+        var excluded = new float[chosen.Length];
+        for (int draw = 0; draw < count; draw++)
+        {
+            var logProbabilities = nn.functional.log_softmax(scores + tensor(excluded, device: controller.Device), 0);
+            int index = random.Categorical(Probabilities(logProbabilities));
+            AddChoice(logProbabilities[index]);
+            chosen[index] = true;
+            excluded[index] = float.NegativeInfinity;
+        }
+        var keep = tensor(chosen.Select(c => c ? 1f : 0f).ToArray(), device: controller.Device).to(anchors.dtype);
+        input = matmul(keep.view(1, -1), anchors) / (1 + count);
         return chosen;
     }
 

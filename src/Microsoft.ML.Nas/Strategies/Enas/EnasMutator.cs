@@ -7,17 +7,19 @@ namespace Microsoft.ML.Nas.Strategies.Enas;
 
 /// <summary>
 /// ENAS's mutator (NNI's <c>EnasMutator</c>): an LSTM controller (<see cref="Controller"/>) that samples every decision
-/// of the model in registration order, each conditioned on the ones before. A LayerChoice is sampled from a softmax
-/// head and feeds its embedding to the next step; an InputChoice is sampled by attention over the anchors of the
-/// scopes its inputs come from (one input for nChosen = 1, an independent keep/skip draw per input for any subset).
+/// of the model in registration order, each conditioned on the ones before. A LayerChoice is sampled from the softmax
+/// head of its size and feeds its embedding to the next step; an InputChoice is sampled by attention over the anchors
+/// of the scopes its inputs come from (one input for nChosen = 1, k distinct inputs drawn in turn for nChosen = k, an
+/// independent keep/skip draw per input for any subset).
 /// Leaving a <see cref="MutableScope"/> stores the LSTM state as that scope's anchor.
 /// </summary>
 /// <remarks>
 /// <para>Each <see cref="Reset"/> samples an architecture and keeps its <see cref="SampleLogProbability"/>,
 /// <see cref="SampleEntropy"/> and <see cref="SampleSkipPenalty"/> for a REINFORCE update. Sample under
 /// <c>torch.no_grad()</c> when only the architecture is needed (training the shared weights).</para>
-/// <para>Every LayerChoice must have the same number of candidates (one head serves them all); an InputChoice must
-/// choose one input or any subset. A key shared by several mutables is one decision, sampled once.</para>
+/// <para>LayerChoices of one size share a head, as NNI's one head serves them all; a space with several sizes gets a
+/// head per size (<see cref="EnasController"/>), and one whose LayerChoices all have the same size is NNI's controller,
+/// weight for weight. A key shared by several mutables is one decision, sampled once.</para>
 /// <para>Departures from NNI v1, each towards the ENAS paper's code: the start input <c>g_emb</c> is trained (NNI
 /// detaches it); inputs without a key get an anchor per position (NNI gives them one anchor, so the attention cannot
 /// tell them apart); stacked LSTM layers feed each other their hidden state.</para>
@@ -36,13 +38,12 @@ public sealed class EnasMutator : Mutator
     /// <param name="model">The supernet.</param>
     /// <param name="options">The controller's hyperparameters; null for NNI's defaults.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    /// <exception cref="ArgumentException">LayerChoices differ in their number of candidates, or an InputChoice chooses more than one but not any subset.</exception>
     public EnasMutator(nn.Module model, EnasMutatorOptions? options = null)
         : base(model)
     {
         this.options = (options ?? new EnasMutatorOptions()).Clone();
         this.options.Validate();
-        int candidates = CheckDecisions(Decisions);
+        var candidates = Decisions.Where(d => d.Kind == MutableKind.LayerChoice).Select(d => d.CandidateCount).Distinct().ToList();
         foreach (var decision in Decisions.Where(d => d.Kind == MutableKind.LayerChoice && d.Key.Contains("reduce", StringComparison.Ordinal)))
         {
             branchBiases[decision.Key] = BranchBias(decision, this.options.BranchBias);
@@ -160,25 +161,6 @@ public sealed class EnasMutator : Mutator
     {
         field?.Dispose();
         field = value.DetachFromDisposeScope();
-    }
-
-    private static int CheckDecisions(IReadOnlyList<DecisionInfo> decisions)
-    {
-        var layerChoices = decisions.Where(d => d.Kind == MutableKind.LayerChoice).ToList();
-        var counts = layerChoices.Select(d => d.CandidateCount).Distinct().ToList();
-        if (counts.Count > 1)
-        {
-            throw new ArgumentException(
-                "The ENAS controller has one softmax head for every LayerChoice, so they must have the same number of candidates; this model has " +
-                string.Join(", ", layerChoices.Select(d => $"'{d.Key}': {d.CandidateCount}")) + ".", "model");
-        }
-        foreach (var input in decisions.Where(d => d.Kind == MutableKind.InputChoice && d.NChosen is > 1))
-        {
-            throw new ArgumentException(
-                $"InputChoice '{input.Key}' chooses {input.NChosen} inputs; the ENAS controller samples InputChoices that choose exactly one (nChosen = 1) or any subset (nChosen = null).",
-                "model");
-        }
-        return counts.Count == 0 ? 0 : counts[0];
     }
 
     private static float[] BranchBias(DecisionInfo decision, double bias)

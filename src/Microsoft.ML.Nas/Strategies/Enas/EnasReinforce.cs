@@ -81,6 +81,7 @@ internal sealed class EnasReinforce : IDisposable
     /// when an aggregation window is complete.
     /// </summary>
     /// <exception cref="InvalidOperationException">The last sample was drawn without gradients.</exception>
+    /// <exception cref="NonFiniteTrainingException">The sample's loss is NaN or infinite (checked before its backward).</exception>
     public ControllerUpdate Observe(double reward)
     {
         if (!double.IsFinite(reward))
@@ -107,6 +108,8 @@ internal sealed class EnasReinforce : IDisposable
                 sampleLoss = sampleLoss + mutator.SampleSkipPenalty * SkipWeight;
             }
             loss = sampleLoss.ToDouble();
+            // Before the backward: a NaN here would reach the controller's weights through Adam.
+            NonFiniteTrainingException.ThrowIfNotFinite(loss, "controller loss");
             (sampleLoss / AggregateSteps).backward();
         }
         PendingSamples++;
@@ -119,13 +122,16 @@ internal sealed class EnasReinforce : IDisposable
     }
 
     /// <summary>Clips the summed gradient, steps Adam, and clears the gradient (also for a partial window).</summary>
+    /// <exception cref="NonFiniteTrainingException">The gradient norm is NaN or infinite (checked before the step).</exception>
     public void Step()
     {
         using var threads = new OneIntraOpThread();
         if (GradientClip > 0)
         {
-            // libtorch skips parameters without a gradient (a head the space never uses).
-            nn.utils.clip_grad_norm_(parameters, GradientClip);
+            // libtorch skips parameters without a gradient (a head the space never uses); it reads the norm back to the
+            // host already, so checking it is free.
+            double norm = nn.utils.clip_grad_norm_(parameters, GradientClip);
+            NonFiniteTrainingException.ThrowIfNotFinite(norm, "controller gradient norm");
         }
         optimizer.Step();
         optimizer.ZeroGrad();

@@ -7,8 +7,9 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Nas.Strategies.Enas;
 
 /// <summary>
-/// ENAS plugged into <see cref="OneShotTrainer"/>. The training data is split into a child part and, at its end, a
-/// reward part (<see cref="EnasTrainerOptions.RewardFraction"/>). Each epoch runs a "child" phase (per step: sample an
+/// ENAS plugged into <see cref="OneShotTrainer"/>. The training data is split into a child part and a reward part
+/// (<see cref="EnasTrainerOptions.RewardFraction"/>, a seeded stratified sample that holds every class in its share,
+/// where NNI takes the last rows). Each epoch runs a "child" phase (per step: sample an
 /// architecture without gradients, one SGD step of the shared weights, with the auxiliary loss when the model has an
 /// auxiliary head) and a "controller" phase (per step: <see cref="EnasTrainerOptions.ControllerAggregate"/> sampled
 /// architectures, each rewarded on a reward batch in evaluation mode, folded into one REINFORCE step).
@@ -47,7 +48,10 @@ public sealed class EnasStrategy : IOneShotStrategy
     /// <summary>The architectures the last <see cref="Export"/> sampled, with their validation rewards; the exported one is marked.</summary>
     public IReadOnlyList<EnasExportCandidate> ExportCandidates => exportCandidates;
 
-    /// <summary>The data the controller is rewarded on (the end of the training data).</summary>
+    /// <summary>
+    /// The data the controller is rewarded on: a stratified <see cref="EnasTrainerOptions.RewardFraction"/> of the
+    /// training data, held out of the child steps. Without validation data, the exported architecture is chosen on it.
+    /// </summary>
     public TensorDataset RewardData => rewardData ?? throw NotAttached();
 
     /// <inheritdoc/>
@@ -69,7 +73,8 @@ public sealed class EnasStrategy : IOneShotStrategy
         mutator.Controller.to(context.Device);
         reinforce = new EnasReinforce(mutator, options.ControllerLearningRate, options.EntropyWeight, options.SkipWeight,
             options.BaselineDecay, options.ControllerAggregate, options.ControllerGradientClip);
-        (childData, rewardData) = context.TrainData.Split((double)(count - rewardCount) / count);
+        // Stratified, not NNI's last rows: of rows sorted by label, those would be one or two classes.
+        (childData, rewardData) = context.TrainData.SplitStratified((double)(count - rewardCount) / count, context.Environment.Seed);
         childBatches = context.CreateStream("enas-child", childData);
         rewardBatches = context.CreateStream("enas-reward", rewardData);
     }
@@ -188,6 +193,8 @@ public sealed class EnasStrategy : IOneShotStrategy
     {
         var data = ctx.ValidData ?? RewardData;
         var reward = options.Reward ?? ctx.Metric;
+        ctx.Log($"ENAS export: scoring {options.ExportSamples} sampled architectures on the " +
+            (ctx.ValidData is null ? $"reward data ({data.Count} samples held out of the training data)" : $"validation data ({data.Count} samples)") + ".");
         var scored = new List<(Architecture Architecture, EvaluationResult Result)>();
         for (int i = 0; i < options.ExportSamples; i++)
         {
@@ -252,6 +259,7 @@ public sealed class EnasStrategy : IOneShotStrategy
                 {
                     value = reward(ctx.Model.call(batch.Features), batch.Labels);
                 }
+                NonFiniteTrainingException.ThrowIfNotFinite(value, "reward");
                 last = Reinforce.Observe(value);
                 rewardSum += last.Reward;
                 entropySum += last.Entropy;

@@ -5,7 +5,7 @@ namespace Microsoft.ML.Nas.Strategies.Enas;
 /// <summary>
 /// Settings of an ENAS search. The controller's and the child's hyperparameters are NNI's (NNI v1.9 `enas/` and the ENAS paper, arXiv 1802.03268): SGD 0.05,
 /// momentum 0.9, weight decay 1e-4, cosine to 0.001, clip 5, auxiliary loss weight 0.4; controller Adam 3.5e-4, clip 5,
-/// rewarded on the last 10% of the training data. The amount of work per epoch is kept small enough for a laptop: 10
+/// rewarded on a stratified 10% of the training data. The amount of work per epoch is kept small enough for a laptop: 10
 /// epochs of 100 child steps (a fresh architecture per step) and 20 controller steps of 5 aggregated batches (NNI: 150
 /// epochs, 500 child steps, 50 controller steps of 20). The same object is the ML.NET ENAS estimator's <c>Search</c> options.
 /// </summary>
@@ -52,7 +52,11 @@ public sealed class EnasTrainerOptions : OneShotTrainerOptions
     /// <summary>Weight of the auxiliary head's loss in child steps, when the model has one; default 0.4 (NNI's).</summary>
     public double AuxiliaryWeight { get; set; } = 0.4;
 
-    /// <summary>The fraction at the end of the training data held out to reward the controller; default 0.1 (NNI's).</summary>
+    /// <summary>
+    /// The fraction of the training data held out to reward the controller (NNI: 0.1): a seeded sample stratified by
+    /// class (NNI takes the last rows, which for data sorted by label are one or two classes). Without validation data,
+    /// the exported architecture is the best of <see cref="ExportSamples"/> scored on it.
+    /// </summary>
     public double RewardFraction { get; set; } = 0.1;
 
     /// <summary>Reward of (logits, labels) on a reward batch, higher is better; null (default) for the metric (accuracy by default).</summary>

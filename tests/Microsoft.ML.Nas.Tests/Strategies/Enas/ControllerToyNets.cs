@@ -48,7 +48,7 @@ internal sealed class TwoScopeNet : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary>An InputChoice choosing two of three inputs, which the ENAS controller cannot sample.</summary>
+/// <summary>An InputChoice choosing two of three inputs (NNI's controller cannot sample it; ours draws two in turn).</summary>
 internal sealed class ChooseTwoNet : nn.Module<Tensor, Tensor>
 {
     private readonly InputChoice choice = new(3, nChosen: 2, key: "pick");
@@ -59,7 +59,7 @@ internal sealed class ChooseTwoNet : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input) => choice.call([input, input, input]);
 }
 
-/// <summary>Two LayerChoices of different sizes, which one controller head cannot serve.</summary>
+/// <summary>Two LayerChoices of different sizes (NNI's one controller head cannot serve them; ours has one per size).</summary>
 internal sealed class UnevenChoicesNet : nn.Module<Tensor, Tensor>
 {
     private readonly LayerChoice small = new([new Scale(1), new Scale(2)], key: "small");

@@ -199,20 +199,47 @@ public sealed class EnasMutatorTests
     }
 
     [TestMethod]
-    public void LayerChoices_of_different_sizes_are_refused_with_their_keys()
+    public void LayerChoices_of_different_sizes_are_each_sampled_from_a_head_of_their_size()
     {
+        using var threads = new SingleThread();
         using var model = new UnevenChoicesNet();
-        var error = Assert.ThrowsExactly<ArgumentException>(() => new EnasMutator(model));
-        StringAssert.Contains(error.Message, "'small': 2");
-        StringAssert.Contains(error.Message, "'large': 3");
+        using var mutator = new EnasMutator(model, new EnasMutatorOptions { Seed = 2 });
+        var small = new HashSet<int>();
+        var large = new HashSet<int>();
+        using var noGrad = no_grad();
+        for (int i = 0; i < 60; i++)
+        {
+            mutator.Reset();
+            var smallMask = Mask(mutator, "small");
+            var largeMask = Mask(mutator, "large");
+            Assert.AreEqual(1, smallMask.Count(m => m));
+            Assert.AreEqual(1, largeMask.Count(m => m));
+            small.Add(Array.IndexOf(smallMask, true));
+            large.Add(Array.IndexOf(largeMask, true));
+            using var output = model.call(ones(2, 3));
+            CollectionAssert.AreEqual(new long[] { 2, 3 }, output.shape);
+        }
+        Assert.HasCount(2, small, "both candidates of the 2-way choice come up");
+        Assert.HasCount(3, large, "all three candidates of the 3-way choice come up");
     }
 
     [TestMethod]
-    public void An_InputChoice_of_two_is_refused_with_its_key()
+    public void An_InputChoice_of_two_samples_two_distinct_inputs_and_their_log_probability()
     {
+        using var threads = new SingleThread();
         using var model = new ChooseTwoNet();
-        var error = Assert.ThrowsExactly<ArgumentException>(() => new EnasMutator(model));
-        StringAssert.Contains(error.Message, "'pick' chooses 2");
+        using var mutator = new EnasMutator(model, new EnasMutatorOptions { Seed = 4 });
+        var pairs = new HashSet<string>();
+        for (int i = 0; i < 60; i++)
+        {
+            mutator.Reset();
+            var mask = Mask(mutator, "pick");
+            Assert.AreEqual(2, mask.Count(m => m), "nChosen = 2 keeps exactly two inputs");
+            pairs.Add(string.Join(",", mask));
+            Assert.IsTrue(mutator.SampleLogProbability.requires_grad, "the draw is differentiable for REINFORCE");
+            Assert.IsLessThan(0.0, mutator.SampleLogProbability.ToDouble());
+        }
+        Assert.HasCount(3, pairs, "every pair of the three inputs comes up");
     }
 
     [TestMethod]

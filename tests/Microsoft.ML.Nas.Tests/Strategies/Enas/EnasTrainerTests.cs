@@ -48,7 +48,7 @@ public sealed class EnasTrainerTests
     }
 
     [TestMethod]
-    public void The_reward_data_is_the_last_tenth_of_the_training_data()
+    public void The_reward_data_is_a_stratified_tenth_of_the_training_data_held_out_of_the_child_steps()
     {
         using var threads = new SingleThread();
         using var train = EnasSearchFixture.Digits(205);
@@ -56,7 +56,7 @@ public sealed class EnasTrainerTests
         using var trainer = new EnasTrainer(model, EnasSearchFixture.Options(train, null));
         var strategy = (EnasStrategy)trainer.Loop.Strategy;
         Assert.AreEqual(20, strategy.RewardData.Count);
-        CollectionAssert.AreEqual(train.Labels[TensorIndex.Slice(185)].data<long>().ToArray(), strategy.RewardData.Labels.data<long>().ToArray());
+        SortedDigits.AssertProportional(train, strategy.RewardData, "the reward data");
     }
 
     [TestMethod]

@@ -1,0 +1,79 @@
+using Microsoft.ML.Nas.MLNet;
+using Microsoft.ML.Nas.Spaces;
+
+namespace Microsoft.ML.Nas.Tests.MLNet;
+
+/// <summary>Data that would train a silently wrong model (NaN pixels, no rows) stops Fit with a message about the data.</summary>
+[TestClass]
+public sealed class NasBadDataTests
+{
+    private static EnasOptions TinyEnas() => new()
+    {
+        SearchSpace = SearchSpaces.Mlp(layers: 1, hidden: 16, widths: [8, 16], activations: ["relu"]),
+        Search = { Epochs = 1, BatchSize = 32, ChildSteps = 3, ControllerSteps = 1, ControllerAggregate = 1, ExportSamples = 1 },
+        Final = { Epochs = 1, BatchSize = 32 },
+        Device = "cpu", Seed = 1,
+    };
+
+    private static IEstimator<ITransformer> Pipeline(MLContext mlContext, EnasOptions options) =>
+        mlContext.Transforms.Conversion.MapValueToKey("Label").Append(mlContext.Nas().Enas(options));
+
+    [TestMethod]
+    public void NaN_and_infinite_pixels_stop_Fit_naming_the_column_the_first_bad_row_and_the_count()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var rows = DigitViews.Rows(200);
+        rows[17].Features[5] = float.NaN;
+        rows[40].Features[300] = float.NaN;
+        rows[40].Features[301] = float.NaN;
+        rows[90].Features[0] = float.PositiveInfinity;
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => Pipeline(mlContext, TinyEnas()).Fit(DigitViews.View(mlContext, rows)));
+
+        StringAssert.Contains(error.Message, "'Features'");
+        StringAssert.Contains(error.Message, "training data");
+        StringAssert.Contains(error.Message, "3 rows");
+        StringAssert.Contains(error.Message, "row 17");
+    }
+
+    [TestMethod]
+    public void A_NaN_pixel_in_the_validation_data_stops_Fit_naming_the_validation_data()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var validation = DigitViews.Rows(60);
+        validation[3].Features[100] = float.NegativeInfinity;
+        var options = TinyEnas();
+        options.ValidationData = mlContext.Transforms.Conversion.MapValueToKey("Label")
+            .Fit(DigitViews.View(mlContext, DigitViews.Rows(200))).Transform(DigitViews.View(mlContext, validation));
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => Pipeline(mlContext, options).Fit(DigitViews.View(mlContext, DigitViews.Rows(200))));
+
+        StringAssert.Contains(error.Message, "validation data");
+        StringAssert.Contains(error.Message, "1 row");
+        StringAssert.Contains(error.Message, "row 3");
+    }
+
+    [TestMethod]
+    public void An_empty_training_view_says_it_has_no_rows()
+    {
+        var mlContext = new MLContext(seed: 1);
+
+        var error = Assert.ThrowsExactly<InvalidDataException>(() => Pipeline(mlContext, TinyEnas()).Fit(DigitViews.View(mlContext, [])));
+
+        StringAssert.StartsWith(error.Message, "The training data has no rows");
+    }
+
+    [TestMethod]
+    public void A_learning_rate_that_makes_the_weights_overflow_stops_Fit_instead_of_returning_a_NaN_model()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var options = TinyEnas();
+        options.Search.LearningRate = 1e30;
+
+        var error = Assert.Throws<InvalidOperationException>(() => Pipeline(mlContext, options).Fit(DigitViews.View(mlContext, DigitViews.Rows(200))));
+
+        StringAssert.Contains(error.Message, "non-finite");
+        StringAssert.Contains(error.Message, "'child'");
+        StringAssert.Contains(error.Message, "epoch 1/1");
+    }
+}
