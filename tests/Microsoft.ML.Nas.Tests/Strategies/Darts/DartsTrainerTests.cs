@@ -4,6 +4,7 @@ using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces.Darts;
 using Microsoft.ML.Nas.Strategies;
 using Microsoft.ML.Nas.Strategies.Darts;
+using Microsoft.ML.Nas.Tests.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -66,6 +67,7 @@ public sealed class DartsTrainerTests
     [TestMethod]
     public void Search_steps_on_the_cpu_keep_resident_memory_flat()
     {
+        GlibcHeap.Require();
         using var data = Digits(512, [1, 28, 28]);
         random.manual_seed(2);
         using var model = new DartsNetwork(1, 28, 4, 10, layers: 3, nodes: 2);
