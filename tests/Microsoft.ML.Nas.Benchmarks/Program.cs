@@ -11,6 +11,8 @@ using Microsoft.ML.Nas.Runtime;
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- transform [--rounds 5] [--threads N] [--device cpu]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- mlnet-baselines [--epochs 12] [--threads N] [--device cpu]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- pool-kernels [--rounds 3] [--steps 100] [--threads 2]
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- soak [--epochs 20] [--steps 100] [--threads 2]
+//       (ENAS through mlContext.Nas(); resident memory after every search epoch)
 // darts and enas also take --keep-freed (no release of freed native memory between passes) and --slack F (the guard's slack).
 // tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh, compare-darts.sh and compare-enas.sh run the C# benchmarks and
 // their PyTorch counterparts in pytorch/ side by side.
@@ -39,8 +41,11 @@ switch (options.Command)
     case "mlnet-baselines":
         MLNetBaselinesReport.Run(options);
         break;
+    case "soak":
+        SoakReport.Run(options);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, pool-kernels, mlnet-baselines.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, pool-kernels, mlnet-baselines, soak.");
         return 2;
 }
 return 0;
