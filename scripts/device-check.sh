@@ -45,6 +45,7 @@ build() {
 }
 
 require_app() {
+  [[ -f "$app" && ! -x "$app" ]] && chmod +x "$app"   # a copy that lost the executable bit
   [[ -x "$app" && -f "$shim" ]] || fail "$app is missing: run 'scripts/device-check.sh build' on a machine with the .NET SDK and carry $app_dir."
 }
 
@@ -93,22 +94,28 @@ explain_load() {
   say "dlopen of libLibTorchSharp.so fails: $(python3 -c 'import ctypes, sys; ctypes.CDLL(sys.argv[1])' "$shim" 2>&1 | tail -1)"
 }
 
-# libLibTorchSharp.so needs GCC 13's C++ runtime; where the system's is older, use a newer one from the Python prefix.
+# libLibTorchSharp.so needs GCC 13's C++ runtime. Where the system's is older, use a newer libstdc++.so.6 from the disk
+# (a Python or conda prefix, /usr/local, ...) that this glibc can load, through a folder holding only a link to it.
 check_libstdcxx() {
   local current
   current=$(ldd "$shim" 2>/dev/null | awk '/libstdc\+\+/ { print $3 }')
   [[ -z "$current" ]] || ! grep -q "$required_glibcxx" "$current" 2>/dev/null || return 0
   say "the C++ runtime ${current:-(none)} lacks $required_glibcxx (GCC 13+), which libLibTorchSharp.so needs"
-  local prefix candidate
-  for prefix in "$(python3 -c 'import sys; print(sys.prefix)' 2>/dev/null || true)" /opt/conda /usr/local; do
-    candidate="$prefix/lib/libstdc++.so.6"
-    if [[ -n "$prefix" && -f "$candidate" ]] && grep -q "$required_glibcxx" "$candidate"; then
+  local prefix candidate link
+  link=$(mktemp -d)
+  for candidate in $(for prefix in "$(python3 -c 'import sys; print(sys.prefix)' 2>/dev/null || true)" /opt/conda /usr/local; do
+                       [[ -n "$prefix" ]] && ls "$prefix"/lib/libstdc++.so.6 2>/dev/null
+                     done; timeout 60 find / -xdev -name 'libstdc++.so.6*' -type f 2>/dev/null | head -20); do
+    grep -q "$required_glibcxx" "$candidate" 2>/dev/null || continue
+    ln -sf "$candidate" "$link/libstdc++.so.6"
+    if ! LD_LIBRARY_PATH="$link:$LD_LIBRARY_PATH" ldd -r "$shim" 2>&1 | grep -q 'version .* not found'; then
       say "using $candidate instead"
-      export LD_LIBRARY_PATH="$prefix/lib:$LD_LIBRARY_PATH"
+      export LD_LIBRARY_PATH="$link:$LD_LIBRARY_PATH"
       return 0
     fi
   done
-  say "no newer libstdc++.so.6 found: install GCC 13's runtime (libstdc++6 >= 13) or set LD_LIBRARY_PATH to one"
+  rm -r "$link"
+  say "no libstdc++.so.6 with $required_glibcxx that this glibc loads was found: install GCC 13's runtime (libstdc++6 >= 13)"
 }
 
 run_gpu() {
