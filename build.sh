@@ -3,6 +3,7 @@
 #   ./build.sh run    builds and runs the quick-start sample on the embedded MNIST digits
 #   ./build.sh test   builds the whole solution (library, samples, benchmarks, tests, the internals guard), runs all
 #                     tests, then scripts/package-check.sh (packs the library and consumes the package; PACKAGE_CHECK=0 skips it)
+#                     and scripts/device-check.sh cpu (the GPU device check, run on the CPU; DEVICE_CHECK=0 skips it)
 # Extra arguments after 'run' go to the sample; TORCH_BACKEND=cuda selects TorchSharp-cuda-linux.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -59,6 +60,11 @@ case "$command" in
     # After the tests, so that a test failure is still reported; the test summary stays the last line.
     if [[ "${PACKAGE_CHECK:-1}" != 0 ]]; then
       ./scripts/package-check.sh || { echo "build.sh: the package check failed" >&2; status=1; }
+    fi
+    # The device check's cpu mode: the published, libtorch-free check program against NuGet's CPU libtorch
+    # (scripts/device-check.sh; README "GPU"). DEVICE_CHECK=0 skips it.
+    if [[ "${DEVICE_CHECK:-1}" != 0 ]]; then
+      ./scripts/device-check.sh cpu || { echo "build.sh: the device check (cpu mode) failed" >&2; status=1; }
     fi
     echo "$summary"
     exit "$status"

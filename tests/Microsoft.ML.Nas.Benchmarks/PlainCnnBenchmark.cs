@@ -73,9 +73,10 @@ internal sealed class PlainCnnBenchmark : IDisposable
     public static (double TrainMedian, double InferenceMedian) Run(int threads, int warmup, int steps, string device)
     {
         TorchRuntime.ConfigureThreads(threads);
-        using var benchmark = new PlainCnnBenchmark(DeviceSelection.Resolve(device));
-        var train = StepTimer.Measure(benchmark.TrainStep, warmup, steps);
-        var inference = StepTimer.Measure(benchmark.InferenceStep, warmup, steps);
+        var resolved = DeviceSelection.Resolve(device);
+        using var benchmark = new PlainCnnBenchmark(resolved);
+        var train = StepTimer.Measure(benchmark.TrainStep, warmup, steps, resolved);
+        var inference = StepTimer.Measure(benchmark.InferenceStep, warmup, steps, resolved);
         Console.WriteLine($"  threads {threads}: train step {StepTimer.Describe(train)}; inference {StepTimer.Describe(inference)}");
         return (StepTimer.Median(train), StepTimer.Median(inference));
     }

@@ -20,6 +20,7 @@ public static class Cutout
         ImageBatchCheck.Require(images, "Cutout");
         long n = images.size(0), height = images.size(2), width = images.size(3);
         var device = images.device;
+        // Centres come from the CPU generator on every device (as in RandomShift): the same cutouts on the CPU and on CUDA.
         var centreY = randint(0, height, [n, 1]).to(device);
         var centreX = randint(0, width, [n, 1]).to(device);
         var rows = arange(height, device: device).unsqueeze(0);

@@ -22,6 +22,8 @@ public static class RandomShift
         var device = images.device;
         // Crop a window of the original size out of the zero-padded batch at a per-image offset: two gathers, no loop.
         var padded = nn.functional.pad(images, [shift, shift, shift, shift]);
+        // Offsets come from the CPU generator on every device, so a seed gives the same shifts on the CPU and on CUDA;
+        // on CUDA that is one copy of [N, 1] integers per batch.
         var offsetY = randint(0, 2 * shift + 1, [n, 1]).to(device);
         var offsetX = randint(0, 2 * shift + 1, [n, 1]).to(device);
         var rows = (offsetY + arange(height, device: device).unsqueeze(0)).view(n, 1, height, 1).expand(n, channels, height, width + 2 * shift);

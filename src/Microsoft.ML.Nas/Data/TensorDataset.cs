@@ -46,6 +46,8 @@ public sealed class TensorDataset : IDisposable
         using (var scope = NewDisposeScope())
         {
             // A detached handle of our own: the dataset must outlive any scope the caller is in, and never track gradients.
+            // On CUDA this is the only host-to-device copy of the data: batches are gathered on the device by index
+            // (and the epoch's order is one small tensor), so pinned host memory would gain nothing.
             Features = features.detach().to(Device).contiguous().DetachFromDisposeScope();
             Labels = labels.detach().to(Device).contiguous().DetachFromDisposeScope();
         }

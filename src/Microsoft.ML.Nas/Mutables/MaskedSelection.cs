@@ -22,6 +22,8 @@ internal static class MaskedSelection
             throw new ArgumentException($"{what} '{key}': a mask must be bool (choose) or floating point (weights), not {mask.dtype}.", nameof(mask));
         }
         using var scope = NewDisposeScope();
+        // The built-in mutators hold CPU masks, so on CUDA this reads host memory and waits for nothing (a mask on the GPU
+        // would cost one synchronization); DARTS's weights, on the device, never come here (DartsMutator mixes there).
         var values = mask.detach().to(ScalarType.Float32).cpu().data<float>().ToArray();
         return (values, weighted);
     }

@@ -15,6 +15,8 @@ namespace Microsoft.ML.Nas.Runtime;
 /// <para>The collection is a full one: a young-generation collection missed such objects when a collection had run
 /// while they were made (they were then promoted before being dropped). It takes a few milliseconds, which training
 /// keeps to a small share of its time (<see cref="DroppedObjectsPacer"/>).</para>
+/// <para>On CUDA the same holds for a dropped tensor's device memory, which libtorch's caching allocator can only reuse
+/// once the tensor's finalizer has run; training frees dropped objects on every device.</para>
 /// </remarks>
 public static class DroppedTorchObjects
 {

@@ -37,7 +37,7 @@ public static class TorchRuntime
 
     /// <summary>
     /// Sets libtorch's intra-op thread count: <paramref name="threads"/> when given, else <see cref="DefaultThreadCount"/>.
-    /// Returns the count in effect.
+    /// Returns the count in effect. On CUDA it governs only the host-side ops (a step's work runs as kernels).
     /// </summary>
     public static int ConfigureThreads(int? threads = null)
     {
@@ -52,6 +52,21 @@ public static class TorchRuntime
             torch.set_num_threads(count);
         }
         return count;
+    }
+
+    /// <summary>
+    /// Seeds libtorch's default generators with <paramref name="seed"/>: the CPU's and, where CUDA is available, every
+    /// GPU's. TorchSharp 0.107's <c>torch.random.manual_seed</c> seeds the CPU's generator only (unlike PyTorch's
+    /// <c>torch.manual_seed</c>), so draws made on a GPU (drop-path's masks, dropout) would not follow the seed.
+    /// </summary>
+    internal static void ManualSeed(long seed)
+    {
+        EnsureAvailable();
+        torch.random.manual_seed(seed);
+        if (torch.cuda.is_available())
+        {
+            torch.cuda.manual_seed_all(seed);
+        }
     }
 
     private static Exception? TryLoadNativeBackend()

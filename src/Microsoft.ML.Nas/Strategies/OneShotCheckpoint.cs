@@ -39,6 +39,8 @@ internal static class OneShotCheckpoint
             writer.Write(history.Count);
             using (var scope = NewDisposeScope())
             {
+                // The CPU generator's state. A GPU generator's cannot be read through TorchSharp 0.107: training reseeds
+                // those at every epoch instead (OneShotTrainer.RunEpoch), so a resumed run draws the same there too.
                 var state = random.get_rng_state();
                 writer.Write(state.shape[0]);
                 writer.Write(state.data<byte>().ToArray());

@@ -65,6 +65,9 @@ public sealed class OneShotContext
     public void ReleaseFreedMemory()
     {
         droppedObjects?.AfterPass();
+        // On CUDA, activations live in libtorch's caching allocator, not in the C heap: there is nothing for malloc_trim
+        // to hand back (and TorchSharp 0.107 has no empty_cache). Freeing dropped objects matters there too: an
+        // undisposed tensor's device memory stays taken until its finalizer runs.
         if (memoryGuard is not null && Device.type == DeviceType.CPU)
         {
             memoryGuard.AfterPass();

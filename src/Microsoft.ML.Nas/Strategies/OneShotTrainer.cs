@@ -44,7 +44,7 @@ public sealed class OneShotTrainer : IDisposable
         Options = options;
         Strategy = strategy;
         Environment = environment;
-        random.manual_seed(environment.Seed);
+        Runtime.TorchRuntime.ManualSeed(environment.Seed);
         model.to(Device);
         var (train, valid) = PlaceData(trainData, validData);
         var optimizer = new SgdWithMomentum(model.parameters(), options.LearningRate, options.Momentum, options.WeightDecay);
@@ -203,6 +203,13 @@ public sealed class OneShotTrainer : IDisposable
         var clock = Stopwatch.StartNew();
         context.Epoch = epoch;
         context.WeightOptimizer.LearningRate = LearningRateAt(epoch);
+        if (Device.type == DeviceType.CUDA)
+        {
+            // A checkpoint saves the CPU generator's state only: TorchSharp 0.107 can neither read nor set a GPU
+            // generator's. Reseeding the GPU's from the seed and the epoch makes a resumed run draw on the GPU
+            // (drop-path, dropout) what an uninterrupted one draws. The CPU has nothing to do: its state is restored.
+            cuda.manual_seed_all(unchecked(Environment.Seed * 1_000_003L + epoch));
+        }
         Model.train();
         Strategy.OnEpochStart(epoch);
         var means = new EpochMeans();

@@ -25,7 +25,7 @@ public sealed record TrainingEnvironment
     /// <summary>libtorch's intra-op thread count, as configured when the environment was resolved.</summary>
     public int Threads { get; }
 
-    /// <summary>Seed of torch's generator, of batch shuffles and splits, and of the strategies' own samplers.</summary>
+    /// <summary>Seed of torch's generators (the CPU's and every GPU's), of batch shuffles and splits, and of the strategies' own samplers.</summary>
     public long Seed { get; }
 
     /// <summary>Checked once before every step: a cancelled token stops training with <see cref="OperationCanceledException"/>.</summary>

@@ -32,6 +32,23 @@ public sealed class TorchRuntimeTests
     }
 
     [TestMethod]
+    public void Manual_seed_repeats_draws_on_every_device_torch_sees()
+    {
+        // TorchSharp's own torch.random.manual_seed seeds the CPU's generator only; on a GPU build this fails without the GPUs'.
+        var devices = torch.cuda.is_available() ? new[] { torch.CPU, torch.CUDA } : new[] { torch.CPU };
+        foreach (var device in devices)
+        {
+            TorchRuntime.ManualSeed(17);
+            using var first = torch.rand(32, device: device);
+            TorchRuntime.ManualSeed(17);
+            using var second = torch.rand(32, device: device);
+            using var third = torch.rand(32, device: device);
+            Assert.IsTrue(first.allclose(second, rtol: 0, atol: 0), $"the same seed gave different draws on {device}");
+            Assert.IsFalse(first.allclose(third, rtol: 0, atol: 0), $"the generator on {device} did not move on");
+        }
+    }
+
+    [TestMethod]
     public void Non_positive_thread_count_is_rejected()
     {
         var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TorchRuntime.ConfigureThreads(0));

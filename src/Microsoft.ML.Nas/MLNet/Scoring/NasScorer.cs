@@ -50,6 +50,8 @@ internal sealed class NasScorer : IDisposable
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             long[] shape = [rows, .. sampleShape];
+            // On CUDA, a pageable copy per batch of 256 rows: pinned memory could overlap it with the forward only if
+            // the next batch were ready, and the copy back (.cpu()) waits for the forward anyway.
             var input = tensor(features[..(rows * FeatureCount)].ToArray(), shape).to(Device);
             var output = nn.functional.softmax(model.forward(input), 1).to(float32).cpu().contiguous();
             if (output.shape.Length != 2 || output.shape[1] != ClassCount)

@@ -178,6 +178,8 @@ internal sealed class ControllerSampling
         Entropy = Entropy + (mean ? entropy.mean() : entropy.sum());
     }
 
+    // Each draw happens on the host (SamplerRandom, the same on every device), so on CUDA every decision waits for the
+    // controller's kernels: one synchronization per choice, as NNI's .item() calls make.
     private static float[] Probabilities(Tensor logProbabilities)
     {
         var probabilities = logProbabilities.detach().exp().to(ScalarType.Float32).cpu();
