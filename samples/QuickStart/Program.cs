@@ -37,12 +37,16 @@ var enas = new EnasOptions
     },
     Final =
     {
-        Epochs = options.FinalEpochs, BatchSize = 64, LearningRate = 0.1, WeightDecay = 1e-4, ShiftPixels = options.Shift, CutoutLength = options.Cutout,
+        Epochs = options.FinalEpochs, BatchSize = 64, LearningRate = options.FinalLearningRate, WeightDecay = options.FinalWeightDecay,
+        ShiftPixels = options.Shift, CutoutLength = options.Cutout, WarmupEpochs = options.Warmup, LabelSmoothing = options.LabelSmoothing,
+        WeightOptimizer = options.Optimizer, WeightAverageDecay = options.Ema,
     },
+    FinalWidthMultiplier = options.FinalWidth, FinalDepthMultiplier = options.FinalDepth,
     Device = options.Device, Threads = options.Threads, Progress = progress,
 };
 Console.WriteLine($"ENAS on MNIST digits: {enas.SearchSpace}, {options.SearchEpochs} search epochs × {options.ChildSteps} child steps, " +
-                  $"{options.FinalEpochs} final epochs, device {options.Device}");
+                  $"{options.FinalEpochs} final epochs (width ×{options.FinalWidth}, depth ×{options.FinalDepth}, {options.Optimizer} {options.FinalLearningRate}, " +
+                  $"warm-up {options.Warmup}, label smoothing {options.LabelSmoothing}, EMA {options.Ema}), device {options.Device}");
 
 var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label")
     .Append(mlContext.Nas().Enas(enas))

@@ -1,8 +1,9 @@
 using System.Globalization;
+using Microsoft.ML.Nas.Strategies.Optimizers;
 
 namespace QuickStart;
 
-/// <summary>The sample's command line: sizes of the search and of the final training, device and threads.</summary>
+/// <summary>The sample's command line: sizes of the search and of the final training, its recipe, device and threads.</summary>
 internal sealed class QuickStartOptions
 {
     public int SearchEpochs { get; private set; } = 6;
@@ -21,6 +22,23 @@ internal sealed class QuickStartOptions
 
     public int TrainRows { get; private set; } = Microsoft.ML.Nas.Datasets.MnistDigits.TrainCount;
 
+    // The final training's recipe; the defaults keep the library's (off), until measurements pick better ones.
+    public double FinalWidth { get; private set; } = 1;
+
+    public int FinalDepth { get; private set; } = 1;
+
+    public double FinalLearningRate { get; private set; } = 0.1;
+
+    public double FinalWeightDecay { get; private set; } = 1e-4;
+
+    public double Warmup { get; private set; }
+
+    public double LabelSmoothing { get; private set; }
+
+    public WeightOptimizerKind Optimizer { get; private set; } = WeightOptimizerKind.Sgd;
+
+    public double Ema { get; private set; }
+
     public string Device { get; private set; } = "auto";
 
     public int? Threads { get; private set; }
@@ -30,6 +48,9 @@ internal sealed class QuickStartOptions
     public const string Usage =
         "Options: --epochs N (search epochs), --child-steps N, --final-epochs N, --shift N (final training's random translation in pixels, 2), --cutout N (final training's cutout side, 0 = off), " +
         "--layers N, --filters N, --train N (rows), " +
+        "--final-width X (final network's width multiplier, 1), --final-depth N (its depth multiplier, 1; not for enas-macro), " +
+        "--final-lr X (0.1), --final-wd X (weight decay, 1e-4), --warmup X (warm-up epochs, 0), --label-smoothing X (0), " +
+        "--optimizer sgd|nesterov|adamw (sgd), --ema X (weight average decay, 0 = off), " +
         "--device auto|cpu|cuda[:N], --threads N, --model PATH.";
 
     /// <exception cref="ArgumentException">An option is unknown or lacks its value.</exception>
@@ -41,6 +62,7 @@ internal sealed class QuickStartOptions
             string name = args[i];
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {name} needs a value.");
             int Number() => int.Parse(Value(), CultureInfo.InvariantCulture);
+            double Real() => double.Parse(Value(), CultureInfo.InvariantCulture);
             switch (name)
             {
                 case "--epochs": options.SearchEpochs = Number(); break;
@@ -51,6 +73,14 @@ internal sealed class QuickStartOptions
                 case "--cutout": options.Cutout = Number(); break;
                 case "--filters": options.Filters = Number(); break;
                 case "--train": options.TrainRows = Number(); break;
+                case "--final-width": options.FinalWidth = Real(); break;
+                case "--final-depth": options.FinalDepth = Number(); break;
+                case "--final-lr": options.FinalLearningRate = Real(); break;
+                case "--final-wd": options.FinalWeightDecay = Real(); break;
+                case "--warmup": options.Warmup = Real(); break;
+                case "--label-smoothing": options.LabelSmoothing = Real(); break;
+                case "--optimizer": options.Optimizer = ParseOptimizer(Value()); break;
+                case "--ema": options.Ema = Real(); break;
                 case "--device": options.Device = Value(); break;
                 case "--threads": options.Threads = Number(); break;
                 case "--model": options.ModelPath = Value(); break;
@@ -60,4 +90,12 @@ internal sealed class QuickStartOptions
         }
         return options;
     }
+
+    private static WeightOptimizerKind ParseOptimizer(string name) => name switch
+    {
+        "sgd" => WeightOptimizerKind.Sgd,
+        "nesterov" => WeightOptimizerKind.SgdNesterov,
+        "adamw" => WeightOptimizerKind.AdamW,
+        _ => throw new ArgumentException($"--optimizer takes sgd, nesterov or adamw; got '{name}'."),
+    };
 }

@@ -4,6 +4,21 @@ namespace Microsoft.ML.Nas.Benchmarks;
 internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup, int Steps, int? Threads, string Device, string? Config = null, int Epochs = 12,
     bool ReleaseFreedMemory = true, double FreedMemorySlack = Runtime.NativeMemoryGuard.DefaultSlack)
 {
+    /// <summary>Runs with seeds 1..Seeds (baselines: mean ± sd over them).</summary>
+    public int Seeds { get; init; } = 1;
+
+    /// <summary>Training rows of the embedded split to use; null for all 8,000.</summary>
+    public int? TrainRows { get; init; }
+
+    /// <summary>Search epochs of the NAS entries (baselines).</summary>
+    public int SearchEpochs { get; init; } = 6;
+
+    /// <summary>ENAS child steps per search epoch (baselines).</summary>
+    public int ChildSteps { get; init; } = 150;
+
+    /// <summary>The final-training recipe shared by every network of the baselines benchmark.</summary>
+    public FinalRecipe Recipe { get; init; } = new();
+
     public static BenchmarkArguments Parse(string[] args)
     {
         string command = args.Length > 0 ? args[0] : "plain-cnn";
@@ -14,6 +29,9 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
         int epochs = 12;
         bool releaseFreedMemory = true;
         double slack = Runtime.NativeMemoryGuard.DefaultSlack;
+        int seeds = 1, searchEpochs = 6, childSteps = 150;
+        int? trainRows = null;
+        var recipe = new FinalRecipe();
         for (int i = 1; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
@@ -28,9 +46,20 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
                 case "--epochs": epochs = int.Parse(Value()); break;
                 case "--keep-freed": releaseFreedMemory = false; break;
                 case "--slack": slack = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}': expected --rounds, --warmup, --steps, --threads, --device, --config, --epochs, --keep-freed or --slack.");
+                case "--seeds": seeds = int.Parse(Value()); break;
+                case "--train": trainRows = int.Parse(Value()); break;
+                case "--search-epochs": searchEpochs = int.Parse(Value()); break;
+                case "--child-steps": childSteps = int.Parse(Value()); break;
+                default:
+                    recipe = recipe.With(args[i], Value) ?? throw new ArgumentException(
+                        $"Unknown option '{args[i]}': expected --rounds, --warmup, --steps, --threads, --device, --config, --epochs, --keep-freed, --slack, " +
+                        $"--seeds, --train, --search-epochs, --child-steps or {FinalRecipe.Usage}.");
+                    break;
             }
         }
-        return new BenchmarkArguments(command, rounds, warmup, steps, threads, device, config, epochs, releaseFreedMemory, slack);
+        return new BenchmarkArguments(command, rounds, warmup, steps, threads, device, config, epochs, releaseFreedMemory, slack)
+        {
+            Seeds = seeds, TrainRows = trainRows, SearchEpochs = searchEpochs, ChildSteps = childSteps, Recipe = recipe,
+        };
     }
 }

@@ -10,6 +10,9 @@ using Microsoft.ML.Nas.Runtime;
 //       [--warmup 2] [--steps 200] [--threads 2]   (one configuration per process, so that peak RSS is its own)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- transform [--rounds 5] [--threads N] [--device cpu]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- mlnet-baselines [--epochs 12] [--threads N] [--device cpu]
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- baselines [--seeds 3] [--epochs 12] [--search-epochs 6] [--child-steps 150]
+//       [--train N] [--lr X] [--wd X] [--shift N] [--lr-warmup X] [--label-smoothing X] [--optimizer sgd|nesterov|adamw] [--ema X]
+//       [--final-width X] [--final-depth N] [--threads N] [--device cpu]   (LightGbm, SDCA, plain CNN, BN-CNN, ENAS, DARTS: one table)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- pool-kernels [--rounds 3] [--steps 100] [--threads 2]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- soak [--epochs 20] [--steps 100] [--threads 2]
 //       (ENAS through mlContext.Nas(); resident memory after every search epoch)
@@ -44,8 +47,11 @@ switch (options.Command)
     case "soak":
         SoakReport.Run(options);
         break;
+    case "baselines":
+        BaselinesReport.Run(options);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, pool-kernels, mlnet-baselines, soak.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, pool-kernels, mlnet-baselines, soak, baselines.");
         return 2;
 }
 return 0;

@@ -52,6 +52,7 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
         var labelValues = LabelKeyValues.From(input.Schema[columns.Label], classes);
         var context = new SpaceContext(NasSampleShape.Of(vector, columns.Features, options.ImageShape), classes);
         var spec = options.SearchSpace ?? (context.IsImage ? search.DefaultImageSpace(context) : SearchSpaces.Mlp());
+        var finalSpec = FinalTraining.Spec(spec, options);
         using var channel = host.Start("NAS");
         using var progressChannel = host.StartProgressChannel($"NAS {search.Name}");
         using var cancellation = new NasCancellation(host, options.CancellationToken);
@@ -76,18 +77,22 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
                 .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}"))));
         var run = new NasRun
         {
-            Spec = spec, Context = context, Train = trainData, Validation = validationData, Environment = environment,
+            Spec = spec, FinalSpec = finalSpec, Context = context, Train = trainData, Validation = validationData, Environment = environment,
             Cancellation = cancellation, ReportProgress = progress.Report, EpochCompleted = EpochCompleted,
         };
         var searchClock = Stopwatch.StartNew();
         var (architecture, searchHistory) = search.Search(run);
         channel.Info(MessageSensitivity.None, $"Search took {searchClock.Elapsed.TotalSeconds:F1} s; architecture: {architecture.ToJson()}");
 
+        if (!ReferenceEquals(finalSpec, spec))
+        {
+            channel.Info(MessageSensitivity.None, $"Final network: {finalSpec} (width ×{options.FinalWidthMultiplier}, depth ×{options.FinalDepthMultiplier}), trained from scratch.");
+        }
         var (model, finalHistory) = FinalTraining.Run(run, architecture, options.Final);
         channel.Info(MessageSensitivity.None, $"NAS {search.Name} finished in {total.Elapsed.TotalSeconds:F1} s.");
         var payload = new NasModelPayload
         {
-            Spec = spec, Architecture = architecture, Context = context, Columns = columns, LabelValues = labelValues,
+            Spec = finalSpec, Architecture = architecture, Context = context, Columns = columns, LabelValues = labelValues,
             History = new NasSearchHistory([.. searchHistory, .. finalHistory]), Model = model,
         };
         return new NasTransformer(host, payload, environment.Device);

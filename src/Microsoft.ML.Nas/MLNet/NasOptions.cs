@@ -25,7 +25,7 @@ public abstract class NasOptions
 
     /// <summary>
     /// The search space (e.g. <see cref="SearchSpaces.Mlp"/>, or a custom kind registered with
-    /// <see cref="SearchSpaceRegistry.Register"/>); null (default) picks the strategy's image space for images and the
+    /// <see cref="SearchSpaceRegistry.Register(string, SearchSpaceFactory)"/>); null (default) picks the strategy's image space for images and the
     /// MLP space for plain vectors.
     /// </summary>
     public SearchSpaceSpec? SearchSpace { get; set; }
@@ -50,6 +50,19 @@ public abstract class NasOptions
     /// device, threads, seed, log, progress and cancellation, and refuses values set there for them.
     /// </summary>
     public FixedArchitectureTrainerOptions Final { get; set; } = new();
+
+    /// <summary>
+    /// How many times wider (channels, filters, hidden units) the final network is than the searched one; default 1.
+    /// The field's practice is to search a small supernet and train the found architecture larger: the final network
+    /// is built from <see cref="SearchSpaceSpec.Scaled"/>, trained from scratch, and the model records that spec.
+    /// </summary>
+    public double FinalWidthMultiplier { get; set; } = 1;
+
+    /// <summary>
+    /// How many times more cells the final network has than the searched one, where its cells share their decisions
+    /// (darts-cells, enas-micro); default 1. enas-macro and mlp have a decision per layer and refuse more than 1.
+    /// </summary>
+    public int FinalDepthMultiplier { get; set; } = 1;
 
     /// <summary>
     /// <c>auto</c> (default): the GPU that <c>MLContext.GpuDeviceId</c> names, else CUDA when available, else the CPU;
@@ -95,6 +108,9 @@ public abstract class NasOptions
             "positive channels, height and width, or null");
         OptionCheck.Require(Threads is null or > 0, nameof(Threads), Threads, "positive, or null for the default");
         ArgumentException.ThrowIfNullOrWhiteSpace(Device, nameof(Device));
+        OptionCheck.Require(FinalWidthMultiplier >= 1 && double.IsFinite(FinalWidthMultiplier), nameof(FinalWidthMultiplier), FinalWidthMultiplier,
+            "a finite number of at least 1");
+        OptionCheck.Require(FinalDepthMultiplier >= 1, nameof(FinalDepthMultiplier), FinalDepthMultiplier, "at least 1");
         ValidateTrainer(Final, nameof(Final));
     }
 

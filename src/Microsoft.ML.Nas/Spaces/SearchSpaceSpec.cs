@@ -6,7 +6,7 @@ namespace Microsoft.ML.Nas.Spaces;
 
 /// <summary>
 /// A search space described as data: a kind (a built-in such as <c>darts-cells</c>, or a name registered with
-/// <see cref="SearchSpaceRegistry.Register"/>) and its hyperparameters. A saved model keeps its spec so that loading it
+/// <see cref="SearchSpaceRegistry.Register(string, SearchSpaceFactory)"/>) and its hyperparameters. A saved model keeps its spec so that loading it
 /// rebuilds the network without the user's code.
 /// </summary>
 /// <remarks>Values are kept as invariant-culture strings, so the JSON form is exact and culture-independent.</remarks>
@@ -44,6 +44,14 @@ public sealed class SearchSpaceSpec : IEquatable<SearchSpaceSpec>
         copy[name] = value;
         return new SearchSpaceSpec(Kind, copy);
     }
+
+    /// <summary>
+    /// This spec made <paramref name="widthMultiplier"/> times as wide and <paramref name="depthMultiplier"/> times as
+    /// deep, with the same decision keys, for retraining a found architecture larger; see <see cref="SearchSpaceRegistry.Scale"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A multiplier is below 1.</exception>
+    /// <exception cref="ArgumentException">The space cannot be scaled so (the message names the space and why).</exception>
+    public SearchSpaceSpec Scaled(double widthMultiplier, int depthMultiplier = 1) => SearchSpaceRegistry.Scale(this, widthMultiplier, depthMultiplier);
 
     /// <summary>An integer parameter, or <paramref name="defaultValue"/> when absent.</summary>
     /// <exception cref="ArgumentException">The parameter is absent without a default, or is not an integer.</exception>

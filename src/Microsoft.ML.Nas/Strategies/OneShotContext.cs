@@ -14,12 +14,13 @@ public sealed class OneShotContext
 {
     private readonly Dictionary<string, BatchStream> streams = new(StringComparer.Ordinal);
     private readonly Func<Tensor, Tensor, Tensor> loss;
+    private readonly Func<Tensor, Tensor, Tensor> evaluationLoss;
     private readonly Func<Tensor, Tensor, double> metric;
     private readonly Runtime.NativeMemoryGuard? memoryGuard;
     private readonly Runtime.DroppedObjectsPacer? droppedObjects;
 
     internal OneShotContext(nn.Module<Tensor, Tensor> model, TrainingEnvironment environment, OneShotTrainerOptions options, TensorDataset trainData,
-        TensorDataset? validData, SgdWithMomentum weightOptimizer)
+        TensorDataset? validData, IParameterOptimizer weightOptimizer)
     {
         Model = model;
         Environment = environment;
@@ -27,7 +28,9 @@ public sealed class OneShotContext
         TrainData = trainData;
         ValidData = validData;
         WeightOptimizer = weightOptimizer;
-        loss = options.Loss ?? ((logits, labels) => nn.functional.cross_entropy(logits, labels));
+        double smoothing = options.LabelSmoothing;
+        evaluationLoss = options.Loss ?? ((logits, labels) => nn.functional.cross_entropy(logits, labels));
+        loss = smoothing > 0 ? (logits, labels) => nn.functional.cross_entropy(logits, labels, label_smoothing: smoothing) : evaluationLoss;
         metric = options.Metric ?? Metrics.Accuracy;
         memoryGuard = options.ReleaseFreedMemory ? new Runtime.NativeMemoryGuard(options.FreedMemorySlack) : null;
         droppedObjects = options.ReleaseFreedMemory ? new Runtime.DroppedObjectsPacer() : null;
@@ -51,8 +54,11 @@ public sealed class OneShotContext
     /// <summary>Validation data on <see cref="Device"/>, when any.</summary>
     public TensorDataset? ValidData { get; }
 
-    /// <summary>SGD over the model's parameters; the loop sets its learning rate each epoch (cosine schedule).</summary>
-    public SgdWithMomentum WeightOptimizer { get; }
+    /// <summary>
+    /// The optimizer of the model's parameters (<see cref="OneShotTrainerOptions.WeightOptimizer"/>: SGD unless set);
+    /// the loop sets its learning rate before every step (<see cref="OneShotTrainer.LearningRateAt"/>).
+    /// </summary>
+    public IParameterOptimizer WeightOptimizer { get; }
 
     /// <summary>
     /// Marks the end of a training pass. When <see cref="OneShotTrainerOptions.ReleaseFreedMemory"/> is set, the
@@ -80,7 +86,7 @@ public sealed class OneShotContext
     /// <summary>The current epoch, from 0.</summary>
     public int Epoch { get; internal set; }
 
-    /// <summary>The weights' learning rate of the current epoch.</summary>
+    /// <summary>The weights' learning rate of the current step.</summary>
     public double LearningRate => WeightOptimizer.LearningRate;
 
     /// <summary>The streams created so far, by name (their positions go into checkpoints).</summary>
@@ -106,7 +112,10 @@ public sealed class OneShotContext
         return stream;
     }
 
-    /// <summary>The loss of <paramref name="logits"/> against <paramref name="labels"/> (cross-entropy unless set).</summary>
+    /// <summary>
+    /// The training loss of <paramref name="logits"/> against <paramref name="labels"/>: cross-entropy, with the
+    /// options' <see cref="OneShotTrainerOptions.LabelSmoothing"/>, unless <see cref="OneShotTrainerOptions.Loss"/> is set.
+    /// </summary>
     public Tensor Loss(Tensor logits, Tensor labels) => loss(logits, labels);
 
     /// <summary>The metric of <paramref name="logits"/> against <paramref name="labels"/> (top-1 accuracy unless set).</summary>
@@ -134,9 +143,12 @@ public sealed class OneShotContext
         }
     }
 
-    /// <summary>Mean loss and metric of the model over <paramref name="data"/>, in evaluation mode without gradients.</summary>
+    /// <summary>
+    /// Mean loss and metric of the model over <paramref name="data"/>, in evaluation mode without gradients; the loss is
+    /// the plain cross-entropy (no label smoothing) unless <see cref="OneShotTrainerOptions.Loss"/> is set.
+    /// </summary>
     public EvaluationResult Evaluate(TensorDataset data, int? batchSize = null) =>
-        Evaluation.Run(Model, data, batchSize ?? Options.BatchSize, loss, metric, Environment.CancellationToken);
+        Evaluation.Run(Model, data, batchSize ?? Options.BatchSize, evaluationLoss, metric, Environment.CancellationToken);
 
     /// <summary>Writes a line to the environment's log.</summary>
     public void Log(string message) => Environment.Log?.Invoke(message);

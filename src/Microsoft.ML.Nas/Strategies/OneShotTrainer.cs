@@ -8,8 +8,9 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Nas.Strategies;
 
 /// <summary>
-/// The loop every one-shot strategy shares: data on a device, seeded batches, epochs, SGD on the weights with a cosine
-/// schedule and gradient clipping, logs every N steps, progress, a per-epoch history, a checkpoint after every epoch,
+/// The loop every one-shot strategy shares: data on a device, seeded batches, epochs, the weights' optimizer (SGD unless
+/// <see cref="OneShotTrainerOptions.WeightOptimizer"/> says otherwise) with a cosine schedule (optionally warmed up)
+/// and gradient clipping, logs every N steps, progress, a per-epoch history, a checkpoint after every epoch,
 /// <see cref="Resume"/>, cancellation between steps and <see cref="Export(string)"/>. The algorithm is the
 /// <see cref="IOneShotStrategy"/> plugged in.
 /// </summary>
@@ -47,7 +48,7 @@ public sealed class OneShotTrainer : IDisposable
         Runtime.TorchRuntime.ManualSeed(environment.Seed);
         model.to(Device);
         var (train, valid) = PlaceData(trainData, validData);
-        var optimizer = new SgdWithMomentum(model.parameters(), options.LearningRate, options.Momentum, options.WeightDecay);
+        var optimizer = WeightOptimizers.Create(model.parameters(), options);
         context = new OneShotContext(model, environment, options, train, valid, optimizer);
         try
         {
@@ -85,9 +86,13 @@ public sealed class OneShotTrainer : IDisposable
     /// <summary>Number of epochs finished (where <see cref="Train"/> continues).</summary>
     public int CompletedEpochs => history.Count;
 
-    /// <summary>The learning rate of <paramref name="epoch"/>: cosine from the initial to the minimum rate over the epochs.</summary>
-    public double LearningRateAt(int epoch) => Options.MinLearningRate
-        + (Options.LearningRate - Options.MinLearningRate) * (1 + Math.Cos(Math.PI * epoch / Options.Epochs)) / 2;
+    /// <summary>
+    /// The learning rate of step <paramref name="step"/> (from 0) of the <paramref name="stepsInEpoch"/> steps of
+    /// <paramref name="epoch"/>: a cosine from the initial to the minimum rate over the epochs, the same for every step
+    /// of an epoch; with <see cref="OneShotTrainerOptions.WarmupEpochs"/>, a linear warm-up first and then the cosine,
+    /// both step by step.
+    /// </summary>
+    public double LearningRateAt(int epoch, int step = 0, int stepsInEpoch = 1) => LearningRateSchedule.At(Options, epoch, step, stepsInEpoch);
 
     /// <summary>Runs the epochs not yet finished and returns the whole history.</summary>
     /// <exception cref="OperationCanceledException">The options' token was cancelled (checked between steps).</exception>
@@ -213,13 +218,16 @@ public sealed class OneShotTrainer : IDisposable
         Model.train();
         Strategy.OnEpochStart(epoch);
         var means = new EpochMeans();
-        foreach (var phase in Strategy.PlanEpoch(epoch))
+        var phases = Strategy.PlanEpoch(epoch);
+        int stepsInEpoch = phases.Sum(p => p.Steps), stepOfEpoch = 0;
+        foreach (var phase in phases)
         {
             // Every phase starts in training mode; a phase that wants otherwise (ENAS's controller) switches in its steps.
             Model.train();
             for (int step = 0; step < phase.Steps; step++)
             {
                 Environment.CancellationToken.ThrowIfCancellationRequested();
+                context.WeightOptimizer.LearningRate = LearningRateAt(epoch, stepOfEpoch++, stepsInEpoch);
                 var result = RunStep(phase, step);
                 means.Add(result);
                 if (Options.LogFrequency > 0 && ((step + 1) % Options.LogFrequency == 0 || step + 1 == phase.Steps))

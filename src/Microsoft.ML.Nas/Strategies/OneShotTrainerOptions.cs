@@ -1,4 +1,5 @@
 using Microsoft.ML.Nas.Data;
+using Microsoft.ML.Nas.Strategies.Optimizers;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Nas.Strategies;
@@ -34,17 +35,38 @@ public class OneShotTrainerOptions
     /// <summary>Samples per batch; default 64.</summary>
     public int BatchSize { get; set; } = 64;
 
-    /// <summary>Initial learning rate of the weights (SGD); default 0.025.</summary>
+    /// <summary>Initial learning rate of the weights; default 0.025.</summary>
     public double LearningRate { get; set; } = 0.025;
 
     /// <summary>Final learning rate of the cosine schedule; default 0.001.</summary>
     public double MinLearningRate { get; set; } = 0.001;
 
+    /// <summary>
+    /// Epochs of linear learning-rate warm-up; 0 (default) for none. Above 0, the rate is set before every step: it
+    /// rises linearly from <see cref="LearningRate"/>/(warm-up steps) to <see cref="LearningRate"/> over this many
+    /// epochs (fractions allowed), then falls along a cosine to <see cref="MinLearningRate"/> at the end, step by step,
+    /// so short runs get a smooth schedule too. At 0 the cosine is stepped once per epoch, as before. Less than <see cref="Epochs"/>.
+    /// </summary>
+    public double WarmupEpochs { get; set; }
+
+    /// <summary>
+    /// The optimizer of the weights; default <see cref="WeightOptimizerKind.Sgd"/> (momentum). With
+    /// <see cref="WeightOptimizerKind.AdamW"/> the weight decay is decoupled and <see cref="Momentum"/> does not apply.
+    /// </summary>
+    public WeightOptimizerKind WeightOptimizer { get; set; }
+
     /// <summary>Momentum of the weights' SGD; default 0.9.</summary>
     public double Momentum { get; set; } = 0.9;
 
-    /// <summary>L2 weight decay of the weights' SGD; default 3e-4.</summary>
+    /// <summary>Weight decay of the weights (L2 for SGD, decoupled for AdamW); default 3e-4.</summary>
     public double WeightDecay { get; set; } = 3e-4;
+
+    /// <summary>
+    /// Label smoothing ε of the default cross-entropy training loss, in [0, 1): the target puts 1 − ε on the label and
+    /// ε spread evenly over all classes; 0 (default) for none. Evaluation still reports the plain cross-entropy, so
+    /// validation losses compare across settings. Only for the default loss (leave it 0 when setting <see cref="Loss"/>).
+    /// </summary>
+    public double LabelSmoothing { get; set; }
 
     /// <summary>Gradient norm clip of the weights; 0 or less for none; default 5.</summary>
     public double GradientClip { get; set; } = 5.0;
@@ -127,7 +149,15 @@ public class OneShotTrainerOptions
         OptionCheck.Positive(BatchSize, path + nameof(BatchSize));
         OptionCheck.NonNegative(LearningRate, path + nameof(LearningRate));
         OptionCheck.NonNegative(MinLearningRate, path + nameof(MinLearningRate));
+        OptionCheck.Require(WarmupEpochs >= 0 && WarmupEpochs < Epochs, path + nameof(WarmupEpochs), WarmupEpochs,
+            $"at least 0 and less than {nameof(Epochs)} ({Epochs})");
+        OptionCheck.Require(Enum.IsDefined(WeightOptimizer), path + nameof(WeightOptimizer), WeightOptimizer, "Sgd, SgdNesterov or AdamW");
+        OptionCheck.Fraction(LabelSmoothing, path + nameof(LabelSmoothing));
+        OptionCheck.Require(LabelSmoothing == 0 || Loss is null, path + nameof(LabelSmoothing), LabelSmoothing,
+            $"0 when {nameof(Loss)} is set (it smooths the default cross-entropy only)");
         OptionCheck.NonNegative(Momentum, path + nameof(Momentum));
+        OptionCheck.Require(Momentum > 0 || WeightOptimizer != WeightOptimizerKind.SgdNesterov, path + nameof(Momentum), Momentum,
+            "above 0 with Nesterov momentum");
         OptionCheck.NonNegative(WeightDecay, path + nameof(WeightDecay));
         OptionCheck.Require(!double.IsNaN(GradientClip), path + nameof(GradientClip), GradientClip, "a number (0 or less for no clip)");
         OptionCheck.Fraction(ValidationFraction, path + nameof(ValidationFraction));

@@ -7,7 +7,11 @@ namespace Microsoft.ML.Nas.MLNet.Fitting;
 /// <summary>What the search and the final training get from Fit: the space, the data on the device, the environment and the reporting hooks.</summary>
 internal sealed class NasRun
 {
+    /// <summary>The space searched.</summary>
     public required SearchSpaceSpec Spec { get; init; }
+
+    /// <summary>The space the final network is built from: <see cref="Spec"/> scaled by the final multipliers.</summary>
+    public required SearchSpaceSpec FinalSpec { get; init; }
 
     public required SpaceContext Context { get; init; }
 

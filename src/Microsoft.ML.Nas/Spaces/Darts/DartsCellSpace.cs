@@ -23,4 +23,21 @@ internal sealed class DartsCellSpace : BuiltInSpace
             spec.GetInt32("nodes", DefaultNodes), spec.GetInt32("stemMultiplier", DefaultStemMultiplier), spec.GetBoolean("auxiliary", false),
             spec.GetBoolean("affine", false));
     }
+
+    // Cells of a type share their keys, so more cells keep the architecture's keys, unless the deeper network gains
+    // normal cells that the shallow one lacked (fewer than 3 cells are all reduction cells).
+    protected override SearchSpaceSpec Scaled(SearchSpaceSpec spec, double widthMultiplier, int depthMultiplier)
+    {
+        int layers = spec.GetInt32("layers");
+        int deeper = checked(layers * depthMultiplier);
+        if (HasNormalCell(deeper) != HasNormalCell(layers))
+        {
+            throw CannotRepeat(depthMultiplier,
+                $"its {layers} cell(s) are all reduction cells, and {deeper} would add normal cells whose decisions the architecture lacks");
+        }
+        return spec.With("channels", Widen("channels", spec.GetInt32("channels"), widthMultiplier)).With("layers", deeper);
+    }
+
+    // DartsNetwork reduces at layers/3 and 2·layers/3: every other cell is a normal cell.
+    private static bool HasNormalCell(int layers) => Enumerable.Range(0, layers).Any(i => i != layers / 3 && i != 2 * layers / 3);
 }

@@ -28,4 +28,9 @@ internal sealed class EnasMacroSpace : BuiltInSpace
         }
         return new EnasMacroNetwork(layers, filters, channels, context.ClassCount, Dropout(spec, 0));
     }
+
+    // Filters stay even: the factorized reductions split them in halves.
+    protected override SearchSpaceSpec Scaled(SearchSpaceSpec spec, double widthMultiplier, int depthMultiplier) => depthMultiplier == 1
+        ? spec.With("filters", Widen("filters", spec.GetInt32("filters", DefaultFilters), widthMultiplier, step: 2))
+        : throw CannotRepeat(depthMultiplier, "each layer has its own decision");
 }

@@ -30,4 +30,10 @@ internal sealed class EnasMicroSpace : BuiltInSpace
         return new EnasMicroNetwork(layers, nodes, channels, inputChannels, context.ClassCount, Dropout(spec, DefaultDropout),
             spec.GetBoolean("auxiliary", DefaultAuxiliary));
     }
+
+    // The normal cells share their keys (as the two reduction cells do), so more of them keep the architecture's keys;
+    // the two reductions stay two and move with L (to L/3 and 2L/3 + 1).
+    protected override SearchSpaceSpec Scaled(SearchSpaceSpec spec, double widthMultiplier, int depthMultiplier) => spec
+        .With("channels", Widen("channels", spec.GetInt32("channels", DefaultChannels), widthMultiplier))
+        .With("layers", checked(spec.GetInt32("layers", DefaultLayers) * depthMultiplier));
 }

@@ -27,29 +27,52 @@ public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
     /// <param name="dropoutRate">Dropout rate before the classifier, in [0, 1).</param>
     /// <exception cref="ArgumentException">A size is not positive, the rate is out of range, or an activation is unknown.</exception>
     public MlpNetwork(long inputs, int classes, int layerCount, int hidden, IReadOnlyList<int> widths, IReadOnlyList<string> activations, double dropoutRate)
+        : this(inputs, classes, layerCount, hidden, widths, activations, dropoutRate, widthMultiplier: 1)
+    {
+    }
+
+    /// <summary>
+    /// Builds the supernet with <paramref name="hidden"/> and every width <paramref name="widthMultiplier"/> times wider
+    /// (rounded), its candidates still named by the unscaled widths (<c>relu_64</c>), so that an architecture found on
+    /// the narrow network applies to the wide one.
+    /// </summary>
+    /// <param name="inputs">Values per sample (the product of its shape).</param>
+    /// <param name="classes">Number of classes.</param>
+    /// <param name="layerCount">Number of searched layers.</param>
+    /// <param name="hidden">Output width of every layer, before the multiplier.</param>
+    /// <param name="widths">Hidden widths a block may use inside, before the multiplier; they name the candidates.</param>
+    /// <param name="activations">Activations a block may use: relu, tanh, gelu, sigmoid or elu.</param>
+    /// <param name="dropoutRate">Dropout rate before the classifier, in [0, 1).</param>
+    /// <param name="widthMultiplier">How many times wider the layers are built; positive.</param>
+    /// <exception cref="ArgumentException">A size or the multiplier is not positive, the rate is out of range, or an activation is unknown.</exception>
+    public MlpNetwork(long inputs, int classes, int layerCount, int hidden, IReadOnlyList<int> widths, IReadOnlyList<string> activations, double dropoutRate,
+        double widthMultiplier)
         : base(nameof(MlpNetwork))
     {
         ArgumentNullException.ThrowIfNull(widths);
         ArgumentNullException.ThrowIfNull(activations);
         if (inputs < 1 || classes < 1 || layerCount < 1 || hidden < 1 || widths.Count == 0 || widths.Any(w => w < 1) || activations.Count == 0
-            || dropoutRate is < 0 or >= 1)
+            || dropoutRate is < 0 or >= 1 || !(widthMultiplier > 0 && double.IsFinite(widthMultiplier)))
         {
             throw new ArgumentException(
-                $"Search space 'mlp' needs layers ≥ 1, hidden ≥ 1, positive widths, an activation and 0 ≤ dropout < 1; got layers {layerCount}, " +
-                $"hidden {hidden}, widths [{string.Join(", ", widths)}], activations [{string.Join(", ", activations)}], dropout {dropoutRate}.");
+                $"Search space 'mlp' needs layers ≥ 1, hidden ≥ 1, positive widths, an activation, 0 ≤ dropout < 1 and a positive width multiplier; got layers {layerCount}, " +
+                $"hidden {hidden}, widths [{string.Join(", ", widths)}], activations [{string.Join(", ", activations)}], dropout {dropoutRate}, " +
+                $"width multiplier {widthMultiplier}.");
         }
+        int Scale(int width) => checked((int)Math.Max(1, Math.Round(width * widthMultiplier, MidpointRounding.AwayFromZero)));
+        int outputs = Scale(hidden);
         flatten = nn.Flatten();
         layers = nn.ModuleList<LayerChoice>();
         for (int i = 0; i < layerCount; i++)
         {
-            long width = i == 0 ? inputs : hidden;
+            long width = i == 0 ? inputs : outputs;
             var candidates = from activation in activations
                              from inner in widths
-                             select KeyValuePair.Create($"{activation}_{inner}", Block(width, inner, hidden, activation));
+                             select KeyValuePair.Create($"{activation}_{inner}", Block(width, Scale(inner), outputs, activation));
             layers.Add(new LayerChoice(candidates.ToList(), key: $"layer{i}"));
         }
         dropout = nn.Dropout(dropoutRate);
-        classifier = nn.Linear(hidden, classes);
+        classifier = nn.Linear(outputs, classes);
         RegisterComponents();
     }
 

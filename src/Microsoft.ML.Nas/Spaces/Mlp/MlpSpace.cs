@@ -6,7 +6,9 @@ namespace Microsoft.ML.Nas.Spaces.Mlp;
 /// <summary>
 /// The <c>mlp</c> space (<see cref="SearchSpaces.Mlp"/>): an <see cref="MlpNetwork"/>. Spec parameters: <c>layers</c>
 /// (2), <c>hidden</c> (128, each layer's output width), <c>widths</c> ("64,256", the hidden widths a block may use
-/// inside), <c>activations</c> ("relu,tanh"; also gelu, sigmoid, elu), <c>dropout</c> (0).
+/// inside), <c>activations</c> ("relu,tanh"; also gelu, sigmoid, elu), <c>dropout</c> (0), <c>widthMultiplier</c> (1:
+/// hidden and widths are built this many times wider, under the names of the unscaled widths, so that an architecture
+/// found on the narrow space applies to the wide one).
 /// </summary>
 internal sealed class MlpSpace : BuiltInSpace
 {
@@ -17,7 +19,7 @@ internal sealed class MlpSpace : BuiltInSpace
 
     public override string Kind => SearchSpaces.MlpKind;
 
-    protected override IReadOnlyList<string> ParameterNames { get; } = ["layers", "hidden", "widths", "activations", "dropout"];
+    protected override IReadOnlyList<string> ParameterNames { get; } = ["layers", "hidden", "widths", "activations", "dropout", "widthMultiplier"];
 
     /// <summary>The spec of this space with the given hyperparameters.</summary>
     public static SearchSpaceSpec Spec(int layers, int hidden, IEnumerable<int>? widths, IEnumerable<string>? activations, double dropout) =>
@@ -37,7 +39,20 @@ internal sealed class MlpSpace : BuiltInSpace
         int[] widths = ParseList(spec, "widths", DefaultWidths).Select(w => ParseWidth(spec, w)).ToArray();
         string[] activations = ParseList(spec, "activations", DefaultActivations);
         long inputs = context.SampleShape.Aggregate(1L, (a, b) => a * b);
-        return new MlpNetwork(inputs, context.ClassCount, layers, hidden, widths, activations, Dropout(spec, 0));
+        return new MlpNetwork(inputs, context.ClassCount, layers, hidden, widths, activations, Dropout(spec, 0), WidthMultiplier(spec));
+    }
+
+    // The candidates' names carry their widths ("relu_64"): scaling "widths" itself would rename them and the found
+    // architecture would no longer apply, so the multiplier is a parameter of its own.
+    protected override SearchSpaceSpec Scaled(SearchSpaceSpec spec, double widthMultiplier, int depthMultiplier) => depthMultiplier == 1
+        ? spec.With("widthMultiplier", WidthMultiplier(spec) * widthMultiplier)
+        : throw CannotRepeat(depthMultiplier, "each layer has its own decision");
+
+    private static double WidthMultiplier(SearchSpaceSpec spec)
+    {
+        double multiplier = spec.GetDouble("widthMultiplier", 1);
+        return multiplier > 0 && double.IsFinite(multiplier) ? multiplier
+            : throw new ArgumentException($"Parameter 'widthMultiplier' of search space 'mlp' must be a positive number; got {multiplier}.", nameof(spec));
     }
 
     private static string[] ParseList<T>(SearchSpaceSpec spec, string name, IEnumerable<T> defaults)

@@ -64,7 +64,10 @@ public sealed class DartsStrategy : IOneShotStrategy
         architectureBatches = context.CreateStream("darts-architecture", architectureHalf);
         if (options.Unrolled)
         {
-            secondOrder = new SecondOrderArchitectureStep(context.Model, mutator, context.WeightOptimizer, context.Loss)
+            // DartsTrainerOptions.Validate refuses another optimizer with Unrolled: the virtual step is plain SGD's.
+            var sgd = context.WeightOptimizer is SgdWithMomentum { Nesterov: false } plain ? plain
+                : throw new ArgumentException("The second-order DARTS step (Unrolled) needs the weights' optimizer to be plain SGD (WeightOptimizer Sgd).", nameof(context));
+            secondOrder = new SecondOrderArchitectureStep(context.Model, mutator, sgd, context.Loss)
             {
                 AfterPass = context.ReleaseFreedMemory,
             };

@@ -30,5 +30,7 @@ public sealed class DartsTrainerOptions : OneShotTrainerOptions
         OptionCheck.NonNegative(ArchitectureWeightDecay, path + nameof(ArchitectureWeightDecay));
         OptionCheck.Fraction(ArchitectureBeta1, path + nameof(ArchitectureBeta1));
         OptionCheck.Fraction(ArchitectureBeta2, path + nameof(ArchitectureBeta2));
+        OptionCheck.Require(!Unrolled || WeightOptimizer == Optimizers.WeightOptimizerKind.Sgd, path + nameof(WeightOptimizer), WeightOptimizer,
+            $"Sgd when {nameof(Unrolled)} is set (the second-order step unrolls a plain SGD step)");
     }
 }

@@ -8,7 +8,8 @@ namespace Microsoft.ML.Nas.Strategies.FinalTraining;
 /// <summary>
 /// Plain training of a fixed architecture, plugged into <see cref="OneShotTrainer"/> so that final training shares its
 /// data handling, schedule, logs, progress, checkpoints and cancellation: one pass over the training data per epoch,
-/// with cutout, a drop-path probability raised linearly over the epochs, and the auxiliary head's loss when present.
+/// with cutout, a drop-path probability raised linearly over the epochs, the auxiliary head's loss when present, and
+/// optionally a moving average of the weights that becomes the model at the end of the last epoch.
 /// </summary>
 internal sealed class FixedArchitectureStrategy : IOneShotStrategy
 {
@@ -16,6 +17,7 @@ internal sealed class FixedArchitectureStrategy : IOneShotStrategy
     private readonly Architecture architecture;
     private OneShotContext? context;
     private BatchStream? batches;
+    private WeightAverage? average;
 
     /// <summary>Creates the strategy for a model already fixed to <paramref name="architecture"/>.</summary>
     public FixedArchitectureStrategy(FixedArchitectureTrainerOptions options, Architecture architecture)
@@ -32,6 +34,7 @@ internal sealed class FixedArchitectureStrategy : IOneShotStrategy
     {
         this.context = context ?? throw new ArgumentNullException(nameof(context));
         batches = context.CreateStream("train", context.TrainData);
+        average = options.WeightAverageDecay > 0 ? new WeightAverage(context.Model.parameters(), options.WeightAverageDecay) : null;
     }
 
     /// <inheritdoc/>
@@ -59,11 +62,20 @@ internal sealed class FixedArchitectureStrategy : IOneShotStrategy
         loss.backward();
         ctx.ClipWeightGradients();
         ctx.WeightOptimizer.Step();
+        average?.Update();
         return new StepResult(loss.ToDouble(), ctx.Metric(logits, batch.Labels));
     }
 
     /// <inheritdoc/>
-    public EvaluationResult? Validate(int epoch) => Context.ValidData is { } data ? Context.Evaluate(data) : null;
+    /// <remarks>The loop calls it once after the steps of every epoch: after the last, the average becomes the weights.</remarks>
+    public EvaluationResult? Validate(int epoch)
+    {
+        if (average is not null && epoch == options.Epochs - 1)
+        {
+            average.CopyToParameters();
+        }
+        return Context.ValidData is { } data ? Context.Evaluate(data) : null;
+    }
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, float[]> ArchitectureWeights() => new Dictionary<string, float[]>();
@@ -71,20 +83,31 @@ internal sealed class FixedArchitectureStrategy : IOneShotStrategy
     /// <inheritdoc/>
     public void SaveState(BinaryWriter writer)
     {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(average is not null);
+        average?.Save(writer);
     }
 
     /// <inheritdoc/>
     public void LoadState(BinaryReader reader)
     {
+        ArgumentNullException.ThrowIfNull(reader);
+        // Checkpoints written before the weight average existed end here.
+        bool saved = reader.BaseStream.Position < reader.BaseStream.Length && reader.ReadBoolean();
+        if (saved != average is not null)
+        {
+            throw new InvalidDataException(saved
+                ? "The checkpoint holds a weight average, but WeightAverageDecay is 0 now: resume with the options it was written with."
+                : "The checkpoint holds no weight average, but WeightAverageDecay is set now: resume with the options it was written with.");
+        }
+        average?.Load(reader);
     }
 
     /// <inheritdoc/>
     public Architecture Export() => architecture;
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-    }
+    public void Dispose() => average?.Dispose();
 
     private OneShotContext Context => context ?? throw new InvalidOperationException("The strategy is not attached to a trainer yet.");
 }

@@ -6,8 +6,9 @@ namespace Microsoft.ML.Nas.Strategies.FinalTraining;
 
 /// <summary>
 /// Final training: a fresh network pruned to an exported architecture (<see cref="FixedArchitecture.Build"/> or
-/// <see cref="FixedArchitecture.Apply(nn.Module, Architecture, nn.Module?)"/>), trained from scratch (SGD + cosine, optional
-/// drop-path, cutout and auxiliary loss) on the shared loop, then evaluated.
+/// <see cref="FixedArchitecture.Apply(nn.Module, Architecture, nn.Module?)"/>), trained from scratch (SGD + cosine; optional
+/// warm-up, label smoothing, Nesterov or AdamW, weight average, shift, drop-path, cutout and auxiliary loss) on the
+/// shared loop, then evaluated.
 /// </summary>
 public sealed class FixedArchitectureTrainer : IDisposable
 {

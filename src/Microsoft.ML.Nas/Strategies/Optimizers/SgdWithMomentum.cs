@@ -6,8 +6,8 @@ namespace Microsoft.ML.Nas.Strategies.Optimizers;
 
 /// <summary>
 /// Stochastic gradient descent with momentum and L2 weight decay, with PyTorch's <c>torch.optim.SGD</c> semantics
-/// (no dampening, no Nesterov): <c>buf ← momentum·buf + (g + wd·w)</c> (<c>buf ← g + wd·w</c> on the first step),
-/// <c>w ← w − lr·buf</c>.
+/// (no dampening): <c>d ← g + wd·w</c>, <c>buf ← momentum·buf + d</c> (<c>buf ← d</c> on the first step), and
+/// <c>w ← w − lr·buf</c>, or with Nesterov momentum <c>w ← w − lr·(d + momentum·buf)</c>.
 /// </summary>
 /// <remarks>
 /// Its momentum buffers are readable (<see cref="MomentumBuffer"/>) because DARTS's second-order step needs them for the
@@ -19,13 +19,18 @@ public sealed class SgdWithMomentum : IParameterOptimizer
     private readonly Tensor?[] buffers;
 
     /// <summary>Creates the optimizer.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A rate, momentum or decay is negative.</exception>
-    public SgdWithMomentum(IEnumerable<Parameter> parameters, double learningRate, double momentum = 0.9, double weightDecay = 0)
+    /// <exception cref="ArgumentOutOfRangeException">A rate, momentum or decay is negative, or Nesterov momentum has no momentum.</exception>
+    public SgdWithMomentum(IEnumerable<Parameter> parameters, double learningRate, double momentum = 0.9, double weightDecay = 0, bool nesterov = false)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentOutOfRangeException.ThrowIfNegative(learningRate);
         ArgumentOutOfRangeException.ThrowIfNegative(momentum);
         ArgumentOutOfRangeException.ThrowIfNegative(weightDecay);
+        if (nesterov && momentum <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "Nesterov momentum needs a momentum above 0.");
+        }
+        Nesterov = nesterov;
         this.parameters = parameters.ToArray();
         buffers = new Tensor?[this.parameters.Length];
         LearningRate = learningRate;
@@ -44,6 +49,9 @@ public sealed class SgdWithMomentum : IParameterOptimizer
 
     /// <summary>The L2 weight decay added to each gradient.</summary>
     public double WeightDecay { get; }
+
+    /// <summary>Whether the step looks ahead along the momentum (Nesterov): <c>w ← w − lr·(d + momentum·buf)</c>.</summary>
+    public bool Nesterov { get; }
 
     /// <summary>The momentum buffer of parameter <paramref name="index"/> (null before its first step or without momentum).</summary>
     public Tensor? MomentumBuffer(int index) => buffers[index];
@@ -75,7 +83,7 @@ public sealed class SgdWithMomentum : IParameterOptimizer
                 {
                     buffers[i] = direction.detach().clone().DetachFromDisposeScope();
                 }
-                direction = buffers[i]!;
+                direction = Nesterov ? direction.add(buffers[i]!, momentum) : buffers[i]!;
             }
             parameter.add_(direction, descent);
         }

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML.Nas.Architectures;
+using Microsoft.ML.Nas.Data;
+using Microsoft.ML.Nas.Datasets;
+using Microsoft.ML.Nas.MLNet;
+using Microsoft.ML.Nas.Runtime;
+using Microsoft.ML.Nas.Spaces;
+using Microsoft.ML.Nas.Strategies.FinalTraining;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Benchmarks;
+
+/// <summary>
+/// Issue 13's yardstick, in one process on the embedded split: ML.NET's LightGbm and SdcaMaximumEntropy, the plain CNN,
+/// the hand-designed BN-CNN and the networks ENAS and DARTS find through <c>mlContext.Nas()</c>, every network trained
+/// with the same final recipe (<see cref="FinalRecipe"/>). One table of test accuracy, parameters and wall time (fit
+/// and evaluation), with mean ± sd over <c>--seeds N</c>.
+/// </summary>
+internal static class BaselinesReport
+{
+    private sealed record Entry(string Name, Func<int, Result> Run);
+
+    private sealed record Result(double Accuracy, long? Parameters, double Seconds);
+
+    public static void Run(BenchmarkArguments options)
+    {
+        int threads = TorchRuntime.ConfigureThreads(options.Threads);
+        var digits = MnistDigits.Load();
+        int[] trainIndices = digits.TrainIndices[..Math.Min(options.TrainRows ?? MnistDigits.TrainCount, MnistDigits.TrainCount)].ToArray();
+        var device = DeviceSelection.Resolve(options.Device);
+        using var trainData = Tensors(digits, trainIndices, device);
+        using var testData = Tensors(digits, digits.TestIndices.ToArray(), device);
+        Console.WriteLine($"MNIST digits {trainIndices.Length} train / {MnistDigits.TestCount} test, {options.Epochs} final epochs, {options.SearchEpochs} search epochs, " +
+            $"{options.Seeds} seed(s), {threads} torch threads, device {device} (machine may be loaded)");
+        Console.WriteLine($"Final recipe: {options.Recipe}");
+        Console.WriteLine($"Searched spaces: {EnasSpace}, {DartsSpace}; torch networks' times leave out reading the data, ML.NET's include it.");
+
+        Entry[] entries =
+        [
+            MLNet("LightGbm (defaults)", digits, trainIndices, null, ml => ml.MulticlassClassification.Trainers.LightGbm()),
+            MLNet("SdcaMaximumEntropy (NormalizeMinMax)", digits, trainIndices, MnistDigits.PixelsPerImage * 10 + 10,
+                ml => ml.Transforms.NormalizeMinMax("Features").Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy())),
+            Torch("plain CNN (2 convs, no BN)", () => new PlainCnn(), trainData, testData, options),
+            Torch("BN-CNN (5 convs 32-32-64-64-128)", () => new BnCnn(), trainData, testData, options),
+            MLNet("ENAS (enas-macro, 4 layers of 16)", digits, trainIndices, null, ml => ml.Nas().Enas(EnasOptions(options))),
+            MLNet("DARTS (darts-cells, C 8, 3 cells of 3 nodes)", digits, trainIndices, null, ml => ml.Nas().Darts(DartsOptions(options))),
+        ];
+        var results = entries.ToDictionary(e => e.Name, _ => new List<Result>());
+        for (int seed = 1; seed <= options.Seeds; seed++)
+        {
+            foreach (var entry in entries)
+            {
+                var result = entry.Run(seed);
+                results[entry.Name].Add(result);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  seed {seed}  {entry.Name,-44} accuracy {result.Accuracy:P2}  parameters {Count(result.Parameters),9}  {result.Seconds,7:F1} s"));
+            }
+        }
+        Console.WriteLine();
+        Console.WriteLine($"| {"network",-44} | {"test accuracy",-17} | {"parameters",10} | {"wall time (s)",-15} |");
+        Console.WriteLine($"|{new string('-', 46)}|{new string('-', 19)}|{new string('-', 12)}|{new string('-', 17)}|");
+        foreach (var entry in entries)
+        {
+            var runs = results[entry.Name];
+            string accuracy = Describe(runs.Select(r => 100 * r.Accuracy).ToList(), "F2") + " %";
+            Console.WriteLine($"| {entry.Name,-44} | {accuracy,-17} | {Range(runs.Select(r => r.Parameters).ToList()),10} | {Describe(runs.Select(r => r.Seconds).ToList(), "F1"),-15} |");
+        }
+    }
+
+    private static readonly SearchSpaceSpec EnasSpace = SearchSpaces.EnasMacro(layers: 4, filters: 16);
+
+    private static readonly SearchSpaceSpec DartsSpace = SearchSpaces.DartsCells(channels: 8, layers: 3, nodes: 3);
+
+    // The quick-start's search; the final training is the shared recipe. enas-macro cannot be deepened, only widened.
+    private static EnasOptions EnasOptions(BenchmarkArguments options)
+    {
+        var enas = new EnasOptions
+        {
+            SearchSpace = EnasSpace, ImageShape = (1, MnistDigits.Side, MnistDigits.Side), FinalWidthMultiplier = options.Recipe.Width,
+            Search = { Epochs = options.SearchEpochs, ChildSteps = options.ChildSteps, ControllerSteps = 10, ControllerAggregate = 2, ExportSamples = 8, LearningRate = 0.05 },
+            Device = options.Device, Threads = options.Threads,
+        };
+        options.Recipe.ApplyTo(enas.Final, options.Epochs);
+        return enas;
+    }
+
+    private static DartsOptions DartsOptions(BenchmarkArguments options)
+    {
+        var darts = new DartsOptions
+        {
+            SearchSpace = DartsSpace, ImageShape = (1, MnistDigits.Side, MnistDigits.Side),
+            FinalWidthMultiplier = options.Recipe.Width, FinalDepthMultiplier = options.Recipe.Depth,
+            Search = { Epochs = options.SearchEpochs }, Device = options.Device, Threads = options.Threads,
+        };
+        options.Recipe.ApplyTo(darts.Final, options.Epochs);
+        return darts;
+    }
+
+    private static Entry MLNet(string name, MnistDigits digits, int[] trainIndices, long? parameters, Func<MLContext, IEstimator<ITransformer>> trainer) =>
+        new(name, seed =>
+        {
+            var mlContext = new MLContext(seed);
+            var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label").Append(trainer(mlContext));
+            var train = digits.ToDataView(mlContext, trainIndices);
+            var clock = Stopwatch.StartNew();
+            var model = pipeline.Fit(train);
+            var metrics = mlContext.MulticlassClassification.Evaluate(model.Transform(digits.TestData(mlContext)));
+            double seconds = clock.Elapsed.TotalSeconds;
+            var nas = ((IEnumerable<ITransformer>)model).OfType<NasTransformer>().SingleOrDefault();
+            var result = new Result(metrics.MicroAccuracy, nas?.ParameterCount ?? parameters, seconds);
+            nas?.Dispose();
+            return result;
+        });
+
+    private static Entry Torch(string name, Func<nn.Module<Tensor, Tensor>> create, TensorDataset train, TensorDataset test, BenchmarkArguments options) =>
+        new(name, seed =>
+        {
+            random.manual_seed(seed);
+            using var model = create();
+            var final = new FixedArchitectureTrainerOptions { TrainData = train, Device = options.Device, Threads = options.Threads, Seed = seed };
+            options.Recipe.ApplyTo(final, options.Epochs);
+            var clock = Stopwatch.StartNew();
+            using var trainer = new FixedArchitectureTrainer(model, new Architecture([]), final);
+            trainer.Train();
+            double accuracy = trainer.Evaluate(test).Metric;
+            return new Result(accuracy, model.parameters().Sum(p => p.numel()), clock.Elapsed.TotalSeconds);
+        });
+
+    private static TensorDataset Tensors(MnistDigits digits, int[] indices, Device device) =>
+        TensorDataset.FromArrays(digits.GetFeatures(indices), [1, MnistDigits.Side, MnistDigits.Side], digits.GetLabels(indices), device, MnistDigits.ClassCount);
+
+    private static string Count(long? parameters) => parameters?.ToString("N0", CultureInfo.InvariantCulture) ?? "—";
+
+    // Found networks differ from seed to seed.
+    private static string Range(IReadOnlyList<long?> counts) => counts.Distinct().Count() == 1 ? Count(counts[0]) : $"{Count(counts.Min())}–{Count(counts.Max())}";
+
+    // Sample standard deviation; one run has none.
+    private static string Describe(IReadOnlyList<double> values, string format)
+    {
+        double mean = values.Average();
+        if (values.Count < 2)
+        {
+            return mean.ToString(format, CultureInfo.InvariantCulture);
+        }
+        double sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+        return $"{mean.ToString(format, CultureInfo.InvariantCulture)} ± {sd.ToString(format, CultureInfo.InvariantCulture)}";
+    }
+}

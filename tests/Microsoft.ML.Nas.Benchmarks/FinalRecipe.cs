@@ -1,0 +1,79 @@
+using System.Globalization;
+using Microsoft.ML.Nas.Strategies.FinalTraining;
+using Microsoft.ML.Nas.Strategies.Optimizers;
+
+namespace Microsoft.ML.Nas.Benchmarks;
+
+/// <summary>
+/// One final-training recipe for every network of the <c>baselines</c> benchmark (hand-designed and found alike), so
+/// that their accuracies compare the networks, not the training. Defaults are the quick-start's final training.
+/// </summary>
+internal sealed record FinalRecipe
+{
+    public double LearningRate { get; init; } = 0.1;
+
+    public double WeightDecay { get; init; } = 1e-4;
+
+    public int Shift { get; init; } = 2;
+
+    public double Warmup { get; init; }
+
+    public double LabelSmoothing { get; init; }
+
+    public WeightOptimizerKind Optimizer { get; init; } = WeightOptimizerKind.Sgd;
+
+    public double Ema { get; init; }
+
+    /// <summary>Width multiplier of the found networks' final training (the hand-designed ones have their own size).</summary>
+    public double Width { get; init; } = 1;
+
+    /// <summary>Depth multiplier of the found networks' final training, where the space allows it.</summary>
+    public int Depth { get; init; } = 1;
+
+    public const string Usage = "--lr X, --wd X, --shift N, --lr-warmup X (epochs), --label-smoothing X, --optimizer sgd|nesterov|adamw, --ema X, --final-width X, --final-depth N";
+
+    /// <summary>The recipe with option <paramref name="name"/> applied, or null when the option is not a recipe option.</summary>
+    public FinalRecipe? With(string name, Func<string> value)
+    {
+        double Real() => double.Parse(value(), CultureInfo.InvariantCulture);
+        int Number() => int.Parse(value(), CultureInfo.InvariantCulture);
+        return name switch
+        {
+            "--lr" => this with { LearningRate = Real() },
+            "--wd" => this with { WeightDecay = Real() },
+            "--shift" => this with { Shift = Number() },
+            "--lr-warmup" => this with { Warmup = Real() },
+            "--label-smoothing" => this with { LabelSmoothing = Real() },
+            "--optimizer" => this with { Optimizer = ParseOptimizer(value()) },
+            "--ema" => this with { Ema = Real() },
+            "--final-width" => this with { Width = Real() },
+            "--final-depth" => this with { Depth = Number() },
+            _ => null,
+        };
+    }
+
+    /// <summary>Sets the recipe on <paramref name="options"/> (an estimator's <c>Final</c>, or a plain trainer's options).</summary>
+    public void ApplyTo(FixedArchitectureTrainerOptions options, int epochs)
+    {
+        options.Epochs = epochs;
+        options.BatchSize = 64;
+        options.LearningRate = LearningRate;
+        options.WeightDecay = WeightDecay;
+        options.ShiftPixels = Shift;
+        options.WarmupEpochs = Warmup;
+        options.LabelSmoothing = LabelSmoothing;
+        options.WeightOptimizer = Optimizer;
+        options.WeightAverageDecay = Ema;
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Optimizer} lr {LearningRate} wd {WeightDecay}, shift {Shift}, warm-up {Warmup}, label smoothing {LabelSmoothing}, EMA {Ema}; found networks ×{Width} wide, ×{Depth} deep");
+
+    private static WeightOptimizerKind ParseOptimizer(string name) => name switch
+    {
+        "sgd" => WeightOptimizerKind.Sgd,
+        "nesterov" => WeightOptimizerKind.SgdNesterov,
+        "adamw" => WeightOptimizerKind.AdamW,
+        _ => throw new ArgumentException($"--optimizer takes sgd, nesterov or adamw; got '{name}'."),
+    };
+}
