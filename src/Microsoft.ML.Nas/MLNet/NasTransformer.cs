@@ -83,12 +83,14 @@ public sealed class NasTransformer : ITransformer, IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">The extension is none of those.</exception>
     /// <exception cref="NotSupportedException">A PNG was asked for without the Microsoft.ML.Nas.Rendering package.</exception>
+    /// <exception cref="KeyNotFoundException">The model's custom search space is not registered (as loading it needs).</exception>
     public void DrawArchitecture(string path) => ArchitectureDrawing.Draw(Spec, payload.Context, Architecture, path);
 
     /// <summary>
     /// Writes the search report (<see cref="SearchReport"/>) to <paramref name="path"/>: one self-contained HTML file
     /// with the architecture's picture, the search and final training per epoch, and the time line.
     /// </summary>
+    /// <exception cref="KeyNotFoundException">The model's custom search space is not registered (as loading it needs).</exception>
     public void WriteReport(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -17,17 +17,11 @@ internal static class PngRendering
 
     private static readonly Lazy<ISvgRasterizer?> Found = new(Find);
 
-    /// <summary>A rasterizer set by tests; null to use the one found.</summary>
-    internal static ISvgRasterizer? Override { get; set; }
-
-    /// <summary>Whether a PNG can be written.</summary>
-    public static bool Available => (Override ?? Found.Value) is not null;
-
     /// <summary>Writes <paramref name="svg"/> as a PNG file.</summary>
     /// <exception cref="NotSupportedException">The rendering assembly is not part of the application.</exception>
     public static void Write(string svg, string path)
     {
-        var rasterizer = Override ?? Found.Value ?? throw new NotSupportedException(
+        var rasterizer = Found.Value ?? throw new NotSupportedException(
             $"Writing a PNG needs the {AssemblyName} package (SkiaSharp), which this application does not reference. Add it, " +
             "or write .svg (or .dot for Graphviz), which needs nothing more.");
         File.WriteAllBytes(path, rasterizer.ToPng(svg, Scale));

@@ -12,7 +12,7 @@ namespace Microsoft.ML.Nas.Visualization.Report;
 /// </summary>
 internal static class WeightHistoryGrid
 {
-    private const double RowHeight = 9, TitleHeight = 18, Gap = 22, Margin = 8, PlotWidth = 132, MaxWidth = 1040;
+    private const double RowHeight = 11, TitleHeight = 18, Gap = 22, Margin = 8, PlotWidth = 132, MaxWidth = 1040;
 
     public static string Svg(string title, IReadOnlyList<EdgeWeights> edges)
     {
@@ -20,7 +20,7 @@ internal static class WeightHistoryGrid
         double cell = Math.Clamp(PlotWidth / Math.Max(1, epochs), 2, 14);
         double plot = cell * Math.Max(1, epochs);
         var ops = edges.Count == 0 ? [] : edges[0].Ops;
-        double labels = ops.Select(o => TextWidth(o, 9.5)).DefaultIfEmpty(0).Max() + 6;
+        double labels = ops.Select(o => TextWidth(o, 10.5)).DefaultIfEmpty(0).Max() + 6;
         int perRow = Math.Max(1, (int)((MaxWidth - Margin - labels) / (plot + Gap)));
         int rows = (edges.Count + perRow - 1) / perRow;
         double blockHeight = TitleHeight + RowHeight * ops.Count + Gap;
@@ -39,7 +39,7 @@ internal static class WeightHistoryGrid
             {
                 for (int op = 0; op < edge.Ops.Count; op++)
                 {
-                    svg.Append($"<text x=\"{N(left - 4)}\" y=\"{N(top + TitleHeight + RowHeight * op + 7.5)}\" font-size=\"9.5\" text-anchor=\"end\" fill=\"{GraphStyle.OpColor(edge.Ops[op])}\">{Escape(edge.Ops[op])}</text>");
+                    svg.Append($"<text x=\"{N(left - 4)}\" y=\"{N(top + TitleHeight + RowHeight * op + 9)}\" font-size=\"10.5\" text-anchor=\"end\" fill=\"{GraphStyle.OpColor(edge.Ops[op])}\">{Escape(edge.Ops[op])}</text>");
                 }
             }
             WriteEdge(svg, edge, left, top, cell);
