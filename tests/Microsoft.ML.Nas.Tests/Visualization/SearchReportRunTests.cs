@@ -34,8 +34,9 @@ public sealed class SearchReportRunTests
         var options = new EnasOptions
         {
             SearchSpace = SearchSpaces.Mlp(layers: 2, hidden: 32, widths: [16, 48]),
-            Epochs = 2, BatchSize = 32, ChildSteps = 4, ControllerSteps = 2, ControllerAggregate = 1, ExportSamples = 2,
-            FinalEpochs = 2, FinalBatchSize = 32, FinalLearningRate = 0.1, Device = "cpu", Seed = 5,
+            Search = { Epochs = 2, BatchSize = 32, ChildSteps = 4, ControllerSteps = 2, ControllerAggregate = 1, ExportSamples = 2 },
+            Final = { Epochs = 2, BatchSize = 32, LearningRate = 0.1 },
+            Device = "cpu", Seed = 5,
         };
         using var model = mlContext.Transforms.Conversion.MapValueToKey("Label").Append(mlContext.Nas().Enas(options))
             .Fit(digits.ToDataView(mlContext, digits.TrainIndices[..256])).LastTransformer;
@@ -69,7 +70,7 @@ public sealed class SearchReportRunTests
         });
         search.Train();
         var architecture = search.Export();
-        using var final = FixedArchitectureTrainer.BuildFixed(spec, context, architecture, seed: 2);
+        using var final = FixedArchitecture.Build(spec, context, architecture);
         using var retrain = new FixedArchitectureTrainer(final, architecture, new FixedArchitectureTrainerOptions
         {
             TrainData = train, Epochs = 1, BatchSize = 32, Device = "cpu", Seed = 2, LogFrequency = 0,
@@ -93,7 +94,7 @@ public sealed class SearchReportRunTests
         var spec = HandBuiltArchitectures.Mlp;
         var architecture = HandBuiltArchitectures.MlpArchitecture();
         using var supernet = SearchSpaceRegistry.Build(spec, HandBuiltArchitectures.Vectors);
-        using var fixedNetwork = FixedArchitectureTrainer.BuildFixed(spec, HandBuiltArchitectures.Vectors, architecture);
+        using var fixedNetwork = FixedArchitecture.Build(spec, HandBuiltArchitectures.Vectors, architecture);
 
         long counted = ChosenParameters.Count(supernet, new ChosenCandidates(ModelSearchSpace.Of(supernet), architecture));
 
