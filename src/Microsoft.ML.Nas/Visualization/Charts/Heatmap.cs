@@ -15,7 +15,7 @@ internal static class Heatmap
     public static string Svg(HeatmapData data)
     {
         double rowLabelWidth = data.Rows.Select(r => TextWidth(r, 11)).DefaultIfEmpty(0).Max() + 12;
-        double cellWidth = Math.Max(44, data.Columns.Select(c => TextWidth(c, 10.5)).DefaultIfEmpty(0).Max() + 8);
+        double cellWidth = Math.Max(48, data.Columns.Select(c => TextWidth(c, 10.5)).DefaultIfEmpty(0).Max() + 8);
         double width = Margin + rowLabelWidth + cellWidth * data.Columns.Count + Margin;
         double height = Top + CellHeight * data.Rows.Count + Margin;
         var svg = new StringBuilder();
@@ -37,7 +37,7 @@ internal static class Heatmap
             {
                 double value = data.Values[r][c];
                 double x = left + cellWidth * c;
-                string text = double.IsNaN(value) ? "" : value.ToString("0.00", CultureInfo.InvariantCulture);
+                string text = double.IsNaN(value) ? "" : value.ToString("0.000", CultureInfo.InvariantCulture);
                 svg.Append($"<rect class=\"cell\" x=\"{N(x)}\" y=\"{N(y)}\" width=\"{N(cellWidth - 1)}\" height=\"{N(CellHeight - 1)}\" fill=\"{ColorScale.Fill(value)}\">")
                    .Append($"<title>{Escape(data.Rows[r])}, {Escape(data.Columns[c])}: {Value(value)}</title></rect>")
                    .Append($"<text x=\"{N(x + cellWidth / 2)}\" y=\"{N(y + CellHeight / 2 + 4)}\" font-size=\"10\" text-anchor=\"middle\" fill=\"{ColorScale.Text(value)}\" pointer-events=\"none\">{text}</text>");

@@ -61,11 +61,11 @@ internal static class ReportPage
         Card("Search space", $"{chosen.Space.DecisionCount} decisions", "", $"about 10<sup>{size}</sup> architectures");
         if (search.Count > 0)
         {
-            Card("Search", Percent(Last(search, "validationAccuracy", "accuracy")), $"{search.Count} epochs in {Seconds(search)}; last {Which(search)} accuracy");
+            Card("Search", Percent(Last(search, "validationAccuracy", "accuracy")), $"{Epochs(search)} in {Seconds(search)}; last {Which(search)} accuracy");
         }
         if (final.Count > 0)
         {
-            Card("Final training", Percent(Last(final, "validationAccuracy", "accuracy")), $"{final.Count} epochs in {Seconds(final)}; last {Which(final)} accuracy");
+            Card("Final training", Percent(Last(final, "validationAccuracy", "accuracy")), $"{Epochs(final)} in {Seconds(final)}; last {Which(final)} accuracy");
         }
         return cards.Append("</div></section>").ToString();
     }
@@ -76,6 +76,8 @@ internal static class ReportPage
     private static string Which(IReadOnlyList<ReportEpoch> epochs) => double.IsFinite(epochs[^1]["validationAccuracy"]) ? "validation" : "training";
 
     private static string Percent(double value) => double.IsFinite(value) ? value.ToString("P1", CultureInfo.InvariantCulture) : "–";
+
+    private static string Epochs(IReadOnlyList<ReportEpoch> epochs) => epochs.Count == 1 ? "1 epoch" : $"{epochs.Count} epochs";
 
     private static string Seconds(IReadOnlyList<ReportEpoch> epochs) =>
         epochs.Select(e => e["seconds"]).Where(double.IsFinite).Sum().ToString("0.0 s", CultureInfo.InvariantCulture);

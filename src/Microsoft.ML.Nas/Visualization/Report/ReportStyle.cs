@@ -21,7 +21,8 @@ internal static class ReportStyle
         .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 8px 16px; }
         figure { margin: 8px 0; overflow-x: auto; }
         figure.wide svg { max-width: 100%; height: auto; }
-        .picture svg, .grid svg { width: 100%; height: auto; }
+        .grid svg { width: 100%; height: auto; }
+        .picture svg { width: 100%; height: auto; max-height: 620px; }
         figcaption { font-size: 12.5px; color: #616161; }
         .warning { background: #fff3e0; border-left: 4px solid #ef6c00; padding: 8px 12px; }
         details summary { cursor: pointer; color: #1565c0; margin: 8px 0; }

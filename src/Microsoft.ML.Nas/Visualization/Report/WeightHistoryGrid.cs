@@ -21,10 +21,12 @@ internal static class WeightHistoryGrid
         double plot = cell * Math.Max(1, epochs);
         var ops = edges.Count == 0 ? [] : edges[0].Ops;
         double labels = ops.Select(o => TextWidth(o, 10.5)).DefaultIfEmpty(0).Max() + 6;
-        int perRow = Math.Max(1, (int)((MaxWidth - Margin - labels) / (plot + Gap)));
+        // A few epochs make narrow maps: each block is at least as wide as its title (and the exported-op marker).
+        double block = Math.Max(plot + 12, edges.Select(e => TextWidth(Title(e), 10.5, bold: true)).DefaultIfEmpty(0).Max()) + Gap;
+        int perRow = Math.Max(1, (int)((MaxWidth - Margin - labels) / block));
         int rows = (edges.Count + perRow - 1) / perRow;
         double blockHeight = TitleHeight + RowHeight * ops.Count + Gap;
-        double width = Margin + labels + Math.Min(perRow, edges.Count) * (plot + Gap);
+        double width = Margin + labels + Math.Min(perRow, edges.Count) * block;
         double height = 28 + rows * blockHeight;
         var svg = new StringBuilder();
         svg.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart weight-history\" width=\"{N(width)}\" height=\"{N(height)}\" viewBox=\"0 0 {N(width)} {N(height)}\" ")
@@ -33,7 +35,7 @@ internal static class WeightHistoryGrid
         for (int e = 0; e < edges.Count; e++)
         {
             var edge = edges[e];
-            double left = Margin + labels + (e % perRow) * (plot + Gap);
+            double left = Margin + labels + (e % perRow) * block;
             double top = 28 + (e / perRow) * blockHeight;
             if (e % perRow == 0)
             {
@@ -50,9 +52,8 @@ internal static class WeightHistoryGrid
     private static void WriteEdge(StringBuilder svg, EdgeWeights edge, double left, double top, double cell)
     {
         string weight = edge.Kept ? "bold" : "normal";
-        string status = edge.Kept ? " (kept)" : "";
         svg.Append($"<g class=\"edge-history\" data-key=\"{Escape(edge.Key)}\" data-epochs=\"{edge.PerEpoch.Count}\"{(edge.Kept ? "" : " opacity=\"0.6\"")}>");
-        svg.Append($"<text x=\"{N(left)}\" y=\"{N(top + 12)}\" font-size=\"10.5\" font-weight=\"{weight}\" fill=\"#212121\">{Escape(edge.Label + status)}</text>");
+        svg.Append($"<text x=\"{N(left)}\" y=\"{N(top + 12)}\" font-size=\"10.5\" font-weight=\"{weight}\" fill=\"#212121\">{Escape(Title(edge))}</text>");
         for (int epoch = 0; epoch < edge.PerEpoch.Count; epoch++)
         {
             for (int op = 0; op < edge.Ops.Count; op++)
@@ -70,6 +71,8 @@ internal static class WeightHistoryGrid
         }
         svg.Append("</g>");
     }
+
+    private static string Title(EdgeWeights edge) => edge.Kept ? edge.Label + " (kept)" : edge.Label;
 
     // Weights start near 1/K: stretching [0, 3/K] over the scale shows the early drift that [0, 1] would hide.
     private static double Scale(double weight, int ops) => weight * ops / 3;
