@@ -15,6 +15,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 ./scripts/install-prerequisites.sh
+./scripts/install-rendering-prerequisites.sh
 backend=(-p:TorchBackend="${TORCH_BACKEND:-cpu}")
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 

@@ -7,6 +7,7 @@ using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces;
 using Microsoft.ML.Nas.Strategies.Darts;
 using Microsoft.ML.Nas.Strategies.FinalTraining;
+using Microsoft.ML.Nas.Visualization;
 using TorchSharp;
 
 // DARTS on the embedded MNIST digits, end to end: search the DARTS cell space, export the architecture as JSON, build a
@@ -67,6 +68,12 @@ using var retrain = new FixedArchitectureTrainer(final, architecture, new FixedA
 retrain.Train();
 var test = retrain.Evaluate(testData);
 Console.WriteLine($"Test accuracy {test.Metric:P2} on {test.Count} digits (final training {retrainClock.Elapsed.TotalSeconds:F0} s, total {clock.Elapsed.TotalSeconds:F0} s)");
+
+// The cells as SVG and the search report need the library alone (PNG would need Microsoft.ML.Nas.Rendering).
+string cellsPath = Path.Combine(options.Output, "cells.svg"), reportPath = Path.Combine(options.Output, "report.html");
+ArchitectureDrawing.Draw(supernet, architecture, cellsPath);
+SearchReport.Write(reportPath, search.Loop, architecture, retrain.Loop);
+Console.WriteLine($"Cells drawn to {cellsPath}; search report: {reportPath}");
 return 0;
 
 TensorDataset Digits(MnistDigits source, ReadOnlySpan<int> indices) =>

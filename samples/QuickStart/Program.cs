@@ -7,7 +7,8 @@ using Microsoft.ML.Nas.Spaces;
 using QuickStart;
 
 // The main job: an ENAS search on the embedded MNIST digits (8,000 train / 2,000 test) through mlContext.Nas(), then
-// Evaluate, Save, Load in a fresh MLContext and a prediction from the loaded model.
+// Evaluate, Save, Load in a fresh MLContext and a prediction from the loaded model; then a picture of the found
+// architecture and the search report, written beside the model.
 //   dotnet run -c Release --project samples/QuickStart -- [options]     (--help lists them)
 QuickStartOptions options;
 try
@@ -81,6 +82,14 @@ Console.WriteLine($"Timings: search {searchSeconds:F1} s, final training {finalS
                   $"Evaluate {evaluateSeconds:F2} s, total {total.Elapsed.TotalSeconds:F1} s");
 Console.WriteLine($"Saved to {options.ModelPath} and loaded in a fresh MLContext: digit {digits.Labels[sample]} predicted as " +
                   $"{prediction.PredictedLabel} (p = {prediction.Score.Max():F3})");
+
+// Beside the model: a picture of the found architecture and the search report, which opens in any browser.
+string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.ModelPath))!, Path.GetFileNameWithoutExtension(options.ModelPath));
+string picture = stem + "-architecture.png", report = stem + "-report.html";
+nas.DrawArchitecture(picture);
+nas.WriteReport(report);
+Console.WriteLine($"Architecture picture: {picture}");
+Console.WriteLine($"Search report: {report}");
 return 0;
 
 /// <summary>What PredictionEngine returns for a digit.</summary>

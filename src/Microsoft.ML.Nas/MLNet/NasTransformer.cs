@@ -5,6 +5,8 @@ using Microsoft.ML.Nas.MLNet.Persistence;
 using Microsoft.ML.Nas.MLNet.Scoring;
 using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces;
+using Microsoft.ML.Nas.Visualization;
+using Microsoft.ML.Nas.Visualization.Report;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Nas.MLNet;
@@ -74,6 +76,27 @@ public sealed class NasTransformer : ITransformer, IDisposable
 
     /// <summary>Writes <see cref="Architecture"/> to <paramref name="path"/> as JSON (NNI's format).</summary>
     public void ExportArchitecture(string path) => Architecture.Save(path);
+
+    /// <summary>
+    /// Draws <see cref="Architecture"/> (<see cref="ArchitectureDrawing"/>): <c>.svg</c>, <c>.png</c> (needs the
+    /// Microsoft.ML.Nas.Rendering package) or <c>.dot</c> for Graphviz, by the extension of <paramref name="path"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The extension is none of those.</exception>
+    /// <exception cref="NotSupportedException">A PNG was asked for without the Microsoft.ML.Nas.Rendering package.</exception>
+    /// <exception cref="KeyNotFoundException">The model's custom search space is not registered (as loading it needs).</exception>
+    public void DrawArchitecture(string path) => ArchitectureDrawing.Draw(Spec, payload.Context, Architecture, path);
+
+    /// <summary>
+    /// Writes the search report (<see cref="SearchReport"/>) to <paramref name="path"/>: one self-contained HTML file
+    /// with the architecture's picture, the search and final training per epoch, and the time line.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The model's custom search space is not registered (as loading it needs).</exception>
+    public void WriteReport(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var epochs = History.Epochs.Select(e => new ReportEpoch(e.Phase, e.Epoch, e.Metrics)).ToList();
+        SearchReport.Write(path, Spec, payload.Context, Architecture, epochs, ParameterCount);
+    }
 
     /// <summary>The input's columns followed by Score and PredictedLabel.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The features column is missing or not a vector of the trained size.</exception>

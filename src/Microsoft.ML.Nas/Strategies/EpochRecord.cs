@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Microsoft.ML.Nas.Strategies;
 
 /// <summary>What one epoch of a search did: the history a trainer exposes and its checkpoints keep.</summary>
@@ -29,4 +31,40 @@ public sealed record EpochRecord
 
     /// <summary>Wall time of the epoch (training and validation).</summary>
     public TimeSpan Elapsed { get; init; }
+
+    /// <summary>
+    /// The record as named numbers, as ML.NET's history and the search report show it: <c>loss</c>, <c>accuracy</c>,
+    /// <c>learningRate</c>, <c>seconds</c>, <c>validationLoss</c> and <c>validationAccuracy</c> when validated, the
+    /// strategy's own values under their names, and each architecture weight as <c>weight.{key}[i]</c>.
+    /// </summary>
+    internal Dictionary<string, double> ToMetrics()
+    {
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["loss"] = TrainLoss,
+            ["accuracy"] = TrainMetric,
+            ["learningRate"] = LearningRate,
+            ["seconds"] = Elapsed.TotalSeconds,
+        };
+        if (ValidLoss is { } validLoss)
+        {
+            metrics["validationLoss"] = validLoss;
+        }
+        if (ValidMetric is { } validMetric)
+        {
+            metrics["validationAccuracy"] = validMetric;
+        }
+        foreach (var (name, value) in Values)
+        {
+            metrics[name] = value;
+        }
+        foreach (var (key, weights) in ArchitectureWeights)
+        {
+            for (int i = 0; i < weights.Length; i++)
+            {
+                metrics[string.Create(CultureInfo.InvariantCulture, $"weight.{key}[{i}]")] = weights[i];
+            }
+        }
+        return metrics;
+    }
 }

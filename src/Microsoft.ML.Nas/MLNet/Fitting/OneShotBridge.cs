@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.ML.Nas.Strategies;
 
 namespace Microsoft.ML.Nas.MLNet.Fitting;
@@ -10,36 +9,7 @@ namespace Microsoft.ML.Nas.MLNet.Fitting;
 internal sealed class OneShotBridge(NasRun run, string phase) : IProgress<OneShotProgress>
 {
     /// <summary>The loop's per-epoch record as a history entry of <paramref name="phase"/>.</summary>
-    public static NasEpochRecord ToHistory(string phase, EpochRecord record)
-    {
-        var metrics = new Dictionary<string, double>
-        {
-            ["loss"] = record.TrainLoss,
-            ["accuracy"] = record.TrainMetric,
-            ["learningRate"] = record.LearningRate,
-            ["seconds"] = record.Elapsed.TotalSeconds,
-        };
-        if (record.ValidLoss is { } validLoss)
-        {
-            metrics["validationLoss"] = validLoss;
-        }
-        if (record.ValidMetric is { } validMetric)
-        {
-            metrics["validationAccuracy"] = validMetric;
-        }
-        foreach (var (name, value) in record.Values)
-        {
-            metrics[name] = value;
-        }
-        foreach (var (key, weights) in record.ArchitectureWeights)
-        {
-            for (int i = 0; i < weights.Length; i++)
-            {
-                metrics[string.Create(CultureInfo.InvariantCulture, $"weight.{key}[{i}]")] = weights[i];
-            }
-        }
-        return new NasEpochRecord(phase, record.Epoch, metrics);
-    }
+    public static NasEpochRecord ToHistory(string phase, EpochRecord record) => new(phase, record.Epoch, record.ToMetrics());
 
     public void Report(OneShotProgress value)
     {

@@ -74,7 +74,19 @@ public sealed class MlpNetwork : nn.Module<Tensor, Tensor>
         dropout = nn.Dropout(dropoutRate);
         classifier = nn.Linear(outputs, classes);
         RegisterComponents();
+        Inputs = inputs;
+        Hidden = hidden;
+        Classes = classes;
     }
+
+    /// <summary>Values per sample.</summary>
+    internal long Inputs { get; }
+
+    /// <summary>Output width of every layer.</summary>
+    internal int Hidden { get; }
+
+    /// <summary>Number of classes.</summary>
+    internal int Classes { get; }
 
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)

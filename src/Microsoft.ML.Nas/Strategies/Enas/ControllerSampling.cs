@@ -17,17 +17,20 @@ internal sealed class ControllerSampling
     private readonly EnasController controller;
     private readonly EnasMutatorOptions options;
     private readonly SamplerRandom random;
+    private readonly bool mostLikely;
     private readonly Dictionary<string, Tensor> anchors = new(StringComparer.Ordinal);
     private readonly Tensor skipTargets;
     private Tensor input;
     private Tensor[] hidden;
     private Tensor[] cell;
 
-    public ControllerSampling(EnasController controller, EnasMutatorOptions options, SamplerRandom random)
+    /// <summary>Starts a walk that draws from <paramref name="random"/>, or, with <paramref name="mostLikely"/>, takes the likeliest choice each time and draws nothing.</summary>
+    public ControllerSampling(EnasController controller, EnasMutatorOptions options, SamplerRandom random, bool mostLikely = false)
     {
         this.controller = controller;
         this.options = options;
         this.random = random;
+        this.mostLikely = mostLikely;
         var device = controller.Device;
         input = controller.StartInput;
         hidden = Enumerable.Range(0, controller.LstmLayers).Select(_ => zeros(1, controller.LstmSize, device: device)).ToArray();
@@ -47,6 +50,12 @@ internal sealed class ControllerSampling
     /// <summary>Σ KL(keep probability ‖ skip target) over the any-subset InputChoices so far.</summary>
     public Tensor SkipPenalty { get; private set; }
 
+    /// <summary>
+    /// The draws added to <see cref="LogProbability"/> so far: one per LayerChoice and single InputChoice, one per input
+    /// drawn for a k-of-n InputChoice, one per any-subset InputChoice.
+    /// </summary>
+    public int Decisions { get; private set; }
+
     /// <summary>Samples one candidate of a LayerChoice from the head of its size; the next LSTM input is its embedding.</summary>
     public bool[] SampleLayerChoice(DecisionInfo decision, Tensor? bias)
     {
@@ -57,7 +66,7 @@ internal sealed class ControllerSampling
             logits = logits + bias;
         }
         var logProbabilities = nn.functional.log_softmax(logits, 1).view(-1);
-        int index = random.Categorical(Probabilities(logProbabilities));
+        int index = Draw(Probabilities(logProbabilities));
         AddChoice(logProbabilities[index]);
         input = controller.Embed(decision.CandidateCount, index);
         var chosen = new bool[decision.CandidateCount];
@@ -79,7 +88,7 @@ internal sealed class ControllerSampling
         if (decision.NChosen == 1)
         {
             var logProbabilities = nn.functional.log_softmax(scores.view(-1), 0);
-            int index = random.Categorical(Probabilities(logProbabilities));
+            int index = Draw(Probabilities(logProbabilities));
             AddChoice(logProbabilities[index]);
             input = inputAnchors[index];
             chosen[index] = true;
@@ -95,7 +104,7 @@ internal sealed class ControllerSampling
         var keep = new long[chosen.Length];
         for (int i = 0; i < chosen.Length; i++)
         {
-            keep[i] = random.Categorical(probabilities.AsSpan(2 * i, 2));
+            keep[i] = Draw(probabilities.AsSpan(2 * i, 2));
             chosen[i] = keep[i] == 1;
         }
         var keepIndex = tensor(keep, device: controller.Device);
@@ -117,7 +126,7 @@ internal sealed class ControllerSampling
         for (int draw = 0; draw < count; draw++)
         {
             var logProbabilities = nn.functional.log_softmax(scores + tensor(excluded, device: controller.Device), 0);
-            int index = random.Categorical(Probabilities(logProbabilities));
+            int index = Draw(Probabilities(logProbabilities));
             AddChoice(logProbabilities[index]);
             chosen[index] = true;
             excluded[index] = float.NegativeInfinity;
@@ -156,6 +165,20 @@ internal sealed class ControllerSampling
 
     private void Step() => (hidden, cell) = controller.Step(input, hidden, cell);
 
+    private int Draw(ReadOnlySpan<float> probabilities)
+    {
+        if (!mostLikely)
+        {
+            return random.Categorical(probabilities);
+        }
+        int best = 0;
+        for (int i = 1; i < probabilities.Length; i++)
+        {
+            best = probabilities[i] > probabilities[best] ? i : best;
+        }
+        return best;
+    }
+
     private Tensor Shape(Tensor logits)
     {
         if (options.Temperature is { } temperature)
@@ -176,6 +199,7 @@ internal sealed class ControllerSampling
         bool mean = options.EntropyReduction == EntropyReduction.Mean;
         LogProbability = LogProbability + (mean ? logProbabilities.mean() : logProbabilities.sum());
         Entropy = Entropy + (mean ? entropy.mean() : entropy.sum());
+        Decisions++;
     }
 
     // Each draw happens on the host (SamplerRandom, the same on every device), so on CUDA every decision waits for the

@@ -1,3 +1,4 @@
+using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Mutators;
 using Microsoft.ML.Nas.Mutables;
 using TorchSharp;
@@ -99,6 +100,26 @@ public sealed class EnasMutator : Mutator
             using var decision = tensor(mask);
             SetDecision(key, decision);
         }
+    }
+
+    /// <summary>
+    /// The architecture the controller finds most likely, decision by decision (the likeliest choice given those before
+    /// it), with the log-probability of that sample and the number of decisions. Draws nothing: the sampling stream and
+    /// the current decisions stay as they were.
+    /// </summary>
+    internal (Architecture Architecture, double LogProbability, int Decisions) MostLikely()
+    {
+        var chosen = new Dictionary<string, bool[]>(StringComparer.Ordinal);
+        using var threads = new OneIntraOpThread();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var sampling = new ControllerSampling(Controller, options, random, mostLikely: true);
+        foreach (var root in SearchSpace.Roots)
+        {
+            Visit(root, sampling, chosen);
+        }
+        var architecture = ArchitectureResolver.Describe(SearchSpace, d => tensor(chosen[d.Key]));
+        return (architecture, sampling.LogProbability.ToDouble(), sampling.Decisions);
     }
 
     /// <inheritdoc/>

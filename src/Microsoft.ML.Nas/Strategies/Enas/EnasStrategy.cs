@@ -29,6 +29,7 @@ public sealed class EnasStrategy : IOneShotStrategy
     private TensorDataset? rewardData;
     private BatchStream? childBatches;
     private BatchStream? rewardBatches;
+    private Architecture? mostLikely;
 
     /// <summary>Creates the strategy; it binds to the model when the loop attaches it.</summary>
     public EnasStrategy(EnasTrainerOptions options)
@@ -77,6 +78,7 @@ public sealed class EnasStrategy : IOneShotStrategy
         (childData, rewardData) = context.TrainData.SplitStratified((double)(count - rewardCount) / count, context.Environment.Seed);
         childBatches = context.CreateStream("enas-child", childData);
         rewardBatches = context.CreateStream("enas-reward", rewardData);
+        mostLikely = mutator.MostLikely().Architecture;
     }
 
     /// <inheritdoc/>
@@ -95,7 +97,7 @@ public sealed class EnasStrategy : IOneShotStrategy
         return phase.Name switch
         {
             ChildPhase => ChildStep(),
-            ControllerPhase => ControllerStep(),
+            ControllerPhase => ControllerStep(lastOfEpoch: step == phase.Steps - 1),
             _ => throw new ArgumentException($"ENAS has the phases '{ChildPhase}' and '{ControllerPhase}', not '{phase.Name}'.", nameof(phase)),
         };
     }
@@ -146,6 +148,8 @@ public sealed class EnasStrategy : IOneShotStrategy
         Reinforce.PendingSamples = reader.ReadInt32();
         Mutator.SamplerState = reader.ReadUInt64();
         SampledGradients.Read(reader, context!.Model);
+        // What the restored controller prefers is what it preferred when the checkpoint was written.
+        mostLikely = Mutator.MostLikely().Architecture;
     }
 
     /// <summary>
@@ -239,7 +243,7 @@ public sealed class EnasStrategy : IOneShotStrategy
         return new StepResult(loss.item<float>(), ctx.Metric(logits, batch.Labels));
     }
 
-    private StepResult ControllerStep()
+    private StepResult ControllerStep(bool lastOfEpoch)
     {
         var (ctx, enas) = Attached();
         var reward = options.Reward ?? ctx.Metric;
@@ -272,14 +276,33 @@ public sealed class EnasStrategy : IOneShotStrategy
             ctx.Model.train(wasTraining);
         }
         int n = options.ControllerAggregate;
-        return new StepResult(Values: new Dictionary<string, double>
+        var values = new Dictionary<string, double>
         {
             ["reward"] = rewardSum / n,
             ["baseline"] = last!.Baseline,
             ["entropy"] = entropySum / n,
             ["skip_penalty"] = skipSum / n,
             ["controller_loss"] = lossSum / n,
-        });
+        };
+        if (lastOfEpoch)
+        {
+            AddMostLikely(values, enas);
+        }
+        return new StepResult(Values: values);
+    }
+
+    /// <summary>
+    /// How settled the controller is at the end of an epoch, for the history: the probability per decision (geometric
+    /// mean) of the architecture it finds most likely, and in how many decisions that architecture changed since the
+    /// last epoch. Only the last controller step reports them, so the epoch's mean is their value at its end.
+    /// </summary>
+    private void AddMostLikely(Dictionary<string, double> values, EnasMutator enas)
+    {
+        var (architecture, logProbability, decisions) = enas.MostLikely();
+        values["top_architecture_probability"] = Math.Exp(logProbability / Math.Max(1, decisions));
+        values["top_architecture_changes"] = mostLikely is null ? 0
+            : architecture.Choices.Count(c => !mostLikely.Choices.TryGetValue(c.Key, out var before) || !before.Equals(c.Value));
+        mostLikely = architecture;
     }
 
     private (OneShotContext Context, EnasMutator Mutator) Attached() =>

@@ -5,7 +5,8 @@ namespace Microsoft.ML.Nas.Strategies.Enas;
 /// <summary>
 /// ENAS search (arXiv 1802.03268) on a model built with LayerChoice / InputChoice / MutableScope:
 /// <see cref="OneShotTrainer"/> with <see cref="EnasStrategy"/> plugged in. History records hold the child loss and
-/// accuracy, and the reward, baseline, entropy and skip penalty; <c>Export</c> follows <see cref="EnasStrategy.Export"/>.
+/// accuracy, and the reward, baseline, entropy and skip penalty, and at each epoch's end how settled the controller is
+/// (<c>top_architecture_probability</c>, <c>top_architecture_changes</c>); <c>Export</c> follows <see cref="EnasStrategy.Export"/>.
 /// </summary>
 public sealed class EnasTrainer : OneShotSearchTrainer<EnasStrategy>
 {
