@@ -3,7 +3,6 @@ using Microsoft.ML;
 using Microsoft.ML.Nas.Datasets;
 using Microsoft.ML.Nas.MLNet;
 using Microsoft.ML.Nas.Runtime;
-using Microsoft.ML.Nas.Spaces;
 
 namespace Microsoft.ML.Nas.Benchmarks;
 
@@ -20,18 +19,22 @@ internal static class SoakReport
         var train = MnistDigits.Load().TrainData(mlContext);
         var resident = new List<double>();
         var clock = Stopwatch.StartNew();
-        var epochEnds = new List<double>();
-        var progress = new EpochEnds(epoch =>
+        // Fit logs each finished epoch while the search still holds its supernet: sampling there, not when the next
+        // phase reports progress, keeps the last epoch's figure from including the supernet's release.
+        mlContext.Log += (_, entry) =>
         {
+            if (!entry.RawMessage.StartsWith(NasSearchHistory.SearchPhase + " epoch ", StringComparison.Ordinal))
+            {
+                return;
+            }
             resident.Add(ProcessMemory.ResidentMiB());
-            epochEnds.Add(clock.Elapsed.TotalSeconds);
-            Console.WriteLine($"  search epoch {epoch + 1,2}: resident {resident[^1],7:F0} MiB, peak {ProcessMemory.PeakResidentMiB(),7:F0} MiB, {clock.Elapsed.TotalSeconds,6:F0} s");
-        });
+            Console.WriteLine($"  search epoch {resident.Count,2}: resident {resident[^1],7:F0} MiB, peak {ProcessMemory.PeakResidentMiB(),7:F0} MiB, {clock.Elapsed.TotalSeconds,6:F0} s");
+        };
         Console.WriteLine($"Soak: ENAS {options.Epochs} search epochs of {options.Steps} child steps on the digits, {threads} torch threads, device {options.Device}, " +
             $"release freed memory {options.ReleaseFreedMemory}");
         var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label").Append(mlContext.Nas().Enas(new EnasOptions
         {
-            ImageShape = (1, MnistDigits.Side, MnistDigits.Side), Device = options.Device, Threads = options.Threads, Progress = progress,
+            ImageShape = (1, MnistDigits.Side, MnistDigits.Side), Device = options.Device, Threads = options.Threads,
             Search = { Epochs = options.Epochs, ChildSteps = options.Steps, ReleaseFreedMemory = options.ReleaseFreedMemory },
             Final = { Epochs = 1, ReleaseFreedMemory = options.ReleaseFreedMemory },
         }));
@@ -42,35 +45,6 @@ internal static class SoakReport
             double growth = resident[^1] / resident[1] - 1;
             Console.WriteLine($"RESULT soak epochs={resident.Count} resident_epoch2_mib={resident[1]:F0} resident_last_mib={resident[^1]:F0} " +
                 $"growth_epoch2_to_last={growth:P1} peak_mib={ProcessMemory.PeakResidentMiB():F0}");
-        }
-    }
-
-    /// <summary>Calls back once when each search epoch ends (progress moves past its last batch or to the next epoch).</summary>
-    private sealed class EpochEnds(Action<int> ended) : IProgress<NasProgress>
-    {
-        private int current = -1;
-
-        public void Report(NasProgress value)
-        {
-            if (value.Phase != NasSearchHistory.SearchPhase)
-            {
-                Flush();
-                return;
-            }
-            if (value.Epoch != current)
-            {
-                Flush();
-                current = value.Epoch;
-            }
-        }
-
-        private void Flush()
-        {
-            if (current >= 0)
-            {
-                ended(current);
-                current = -1;
-            }
         }
     }
 }
