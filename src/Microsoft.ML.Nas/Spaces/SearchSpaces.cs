@@ -45,7 +45,7 @@ public static class SearchSpaces
     /// <summary>
     /// The ENAS micro space (<see cref="EnasMicroNetwork"/>): cells of nodes, each the sum of two branches that choose an
     /// input and one of five ops; defaults are NNI's search settings (6 layers, 5 nodes, 20 channels, dropout 0.1,
-    /// auxiliary head). Search it with <see cref="Strategies.Enas.EnasMutatorOptions.ForMicroSpace"/>.
+    /// auxiliary head). ENAS picks NNI's micro-space controller settings for it unless its options name others.
     /// </summary>
     /// <param name="layers">Layers L; the network has L + 2 cells, two of them after reductions.</param>
     /// <param name="nodes">Nodes per cell.</param>
