@@ -43,10 +43,14 @@ var enas = new EnasOptions
         WeightOptimizer = options.Optimizer, WeightAverageDecay = options.Ema,
     },
     FinalWidthMultiplier = options.FinalWidth, FinalDepthMultiplier = options.FinalDepth,
+    TimeBudget = options.Budget, SearchTimeFraction = options.SearchShare,
     Device = options.Device, Threads = options.Threads, Progress = progress,
 };
-Console.WriteLine($"ENAS on MNIST digits: {enas.SearchSpace}, {options.SearchEpochs} search epochs × {options.ChildSteps} child steps, " +
-                  $"{options.FinalEpochs} final epochs (width ×{options.FinalWidth}, depth ×{options.FinalDepth}, {options.Optimizer} {options.FinalLearningRate}, " +
+Console.WriteLine($"ENAS on MNIST digits: {enas.SearchSpace}, " +
+                  (options.Budget is { } budget
+                      ? $"a time budget of {budget} ({options.SearchShare:P0} to the search; epochs of {options.ChildSteps} child steps), final training ("
+                      : $"{options.SearchEpochs} search epochs × {options.ChildSteps} child steps, {options.FinalEpochs} final epochs (") +
+                  $"width ×{options.FinalWidth}, depth ×{options.FinalDepth}, {options.Optimizer} {options.FinalLearningRate}, " +
                   $"warm-up {options.Warmup}, label smoothing {options.LabelSmoothing}, EMA {options.Ema}), device {options.Device}");
 
 var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label")

@@ -20,6 +20,12 @@ using Microsoft.ML.Nas.Runtime;
 //       (ENAS steps quiet and beside a competing core-bound process, the library's thread count against a pinned one)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- sorted-data [--seeds 3] [--train 2000] [--search-epochs 6]
 //       [--child-steps 150] [--epochs 12]   (ENAS and DARTS on the same rows in the split's order and sorted by label)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- search-vs-random [--random 5] [--seeds 3] [--search-epochs 6]
+//       [--child-steps 150] [--epochs 12] [recipe options as for baselines]   (each strategy's found architecture against random ones, same retraining)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- time-budget [--budget 60] [--train N]
+//       (ENAS, DARTS and the MLP space with NasOptions.TimeBudget: Fit's wall time against the budget, planned epochs, accuracy)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- enas-drift [--seeds 3] [--search-epochs 6] [--child-steps 150]
+//       (the quick-start's ENAS search under NNI's controller settings and single changes: the parameter-free share per epoch)
 // darts and enas also take --keep-freed (no release of freed native memory between passes) and --slack F (the guard's slack).
 // tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh, compare-darts.sh and compare-enas.sh run the C# benchmarks and
 // their PyTorch counterparts in pytorch/ side by side.
@@ -60,8 +66,17 @@ switch (options.Command)
     case "sorted-data":
         SortedDataReport.Run(options);
         break;
+    case "search-vs-random":
+        SearchVersusRandomReport.Run(options);
+        break;
+    case "time-budget":
+        TimeBudgetReport.Run(options);
+        break;
+    case "enas-drift":
+        EnasDriftReport.Run(options);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data, search-vs-random, time-budget, enas-drift.");
         return 2;
 }
 return 0;
