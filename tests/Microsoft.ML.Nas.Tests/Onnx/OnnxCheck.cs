@@ -1,7 +1,7 @@
 using Microsoft.ML.Nas.Datasets;
 using Microsoft.ML.Nas.Onnx;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -59,7 +59,7 @@ internal static class OnnxCheck
     public static (float[] Probabilities, long[] Predicted) Run(string path, float[] features, int featureCount)
     {
         using var session = new InferenceSession(path);
-        var input = new DenseTensor<float>(features, [features.Length / featureCount, featureCount]);
+        var input = new DenseTensor(features, [features.Length / featureCount, featureCount]);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExport.InputName, input)]);
         var probabilities = results.First(r => r.Name == OnnxExport.ProbabilitiesOutputName).AsTensor<float>().ToArray();
         var predicted = results.First(r => r.Name == OnnxExport.PredictedIndexOutputName).AsTensor<long>().ToArray();
@@ -67,12 +67,12 @@ internal static class OnnxCheck
     }
 
     /// <summary>Exports <paramref name="network"/>, runs it on 256 digits in both runtimes and asserts they agree.</summary>
-    public static void AssertAgrees(nn.Module<Tensor, Tensor> network, long[] sampleShape, string what, int rows = 256)
+    public static void AssertAgrees(nn.Module<Tensor, Tensor> network, long[] sampleShape, string what, int rows = 256, OnnxExportOptions? options = null)
     {
         string path = Path.Combine(Path.GetTempPath(), $"nas-onnx-{Guid.NewGuid():N}.onnx");
         try
         {
-            OnnxExport.Save(network, sampleShape, path);
+            OnnxExport.Save(network, sampleShape, path, options);
             var features = Digits(rows);
             var expected = TorchProbabilities(network, features, sampleShape);
             var (actual, predicted) = Run(path, features, (int)sampleShape.Aggregate(1L, (a, b) => a * b));
