@@ -70,7 +70,7 @@ internal static class TransformThroughputReport
         return rows / clock.Elapsed.TotalSeconds;
     }
 
-    private static void ReadScores(IDataView scored)
+    internal static void ReadScores(IDataView scored)
     {
         var score = scored.Schema["Score"];
         using var cursor = scored.GetRowCursor([score]);
