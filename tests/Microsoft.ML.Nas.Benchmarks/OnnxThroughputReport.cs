@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML.Nas.Datasets;
 using Microsoft.ML.Nas.MLNet;
-using Microsoft.ML.Nas.Mutators;
 using Microsoft.ML.Nas.Onnx;
 using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces;
@@ -26,20 +25,7 @@ internal static class OnnxThroughputReport
         var mlContext = new MLContext(seed: 1);
         var digits = MnistDigits.Load();
         var spec = SearchSpaces.EnasMacro(layers: 4, filters: 16);
-        var context = new SpaceContext([1, MnistDigits.Side, MnistDigits.Side], MnistDigits.ClassCount);
-        Architectures.Architecture architecture;
-        using (var supernet = SearchSpaceRegistry.Build(spec, context))
-        using (var mutator = new RandomMutator(supernet, seed: 1))
-        {
-            architecture = mutator.Export();
-        }
-        var fitted = mlContext.Transforms.Conversion.MapValueToKey("Label")
-            .Append(mlContext.Nas().FixedArchitecture(new FixedArchitectureOptions
-            {
-                SearchSpace = spec, Architecture = architecture, ImageShape = (1, MnistDigits.Side, MnistDigits.Side),
-                Final = { Epochs = 1 }, Device = "cpu", Threads = options.Threads,
-            }))
-            .Fit(digits.ToDataView(mlContext, digits.TrainIndices[..512]));
+        var fitted = TransformThroughputReport.FitSampledArchitecture(mlContext, digits, spec, options, device: "cpu");
         using var model = fitted.LastTransformer;
         string path = Path.Combine(Path.GetTempPath(), $"nas-onnx-benchmark-{Environment.ProcessId}.onnx");
         model.ExportOnnx(path);
