@@ -94,14 +94,22 @@ public sealed class NasTransformer : ITransformer, IDisposable
     /// metadata holds the label's key values (<see cref="OnnxExport.LabelsMetadataKey"/>), the search space and the
     /// architecture. The file is written atomically.
     /// </summary>
+    /// <param name="path">The .onnx file to write.</param>
+    /// <param name="options">
+    /// Translators for a custom space's own modules (<see cref="OnnxExportOptions.AddTranslator{TModule}"/>) and more
+    /// metadata; null for none. Its class labels default to the label's key values.
+    /// </param>
     /// <exception cref="NotSupportedException">The network has a module the export cannot translate (a custom space's own module); the message names it.</exception>
-    public void ExportOnnx(string path)
+    public void ExportOnnx(string path, OnnxExportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var options = new OnnxExportOptions { ClassLabels = payload.LabelValues?.ToText() };
-        options.Metadata[OnnxSpaceMetadataKey] = Spec.ToJson();
-        options.Metadata[OnnxArchitectureMetadataKey] = Architecture.ToJson();
-        options.Metadata[OnnxFeaturesColumnMetadataKey] = FeatureColumnName;
+        var metadata = new Dictionary<string, string>
+        {
+            [OnnxSpaceMetadataKey] = Spec.ToJson(),
+            [OnnxArchitectureMetadataKey] = Architecture.ToJson(),
+            [OnnxFeaturesColumnMetadataKey] = FeatureColumnName,
+        };
+        options = (options ?? new OnnxExportOptions()).WithDefaults(payload.LabelValues?.ToText(), metadata);
         OnnxExport.Save(Network, SampleShape, path, options);
     }
 

@@ -33,4 +33,19 @@ public sealed class OnnxExportOptions
     }
 
     internal IReadOnlyDictionary<Type, Func<nn.Module, OnnxValue, OnnxTranslation, OnnxValue>> Translators => translators;
+
+    /// <summary>A copy with <paramref name="labels"/> where no labels are set and <paramref name="metadata"/> under the entries set here.</summary>
+    internal OnnxExportOptions WithDefaults(IReadOnlyList<string>? labels, IEnumerable<KeyValuePair<string, string>> metadata)
+    {
+        var copy = new OnnxExportOptions { ClassLabels = ClassLabels ?? labels, IncludePredictedIndex = IncludePredictedIndex };
+        foreach (var (type, translate) in translators)
+        {
+            copy.translators[type] = translate;
+        }
+        foreach (var (key, value) in metadata.Concat(Metadata))
+        {
+            copy.Metadata[key] = value;
+        }
+        return copy;
+    }
 }

@@ -23,7 +23,7 @@ public sealed class OnnxMLNetTests
         string path = Path.Combine(Path.GetTempPath(), $"nas-onnx-{Guid.NewGuid():N}.onnx");
         try
         {
-            model.ExportOnnx(path);
+            model.ExportOnnx(path, new OnnxExportOptions { Metadata = { ["origin"] = "the ML.NET test" } });
 
             // The README's snippet: the file scores without this library.
             var onnx = mlContext.Transforms.CopyColumns(OnnxExport.InputName, "Features")
@@ -43,6 +43,8 @@ public sealed class OnnxMLNetTests
             Assert.HasCount(MnistDigits.ClassCount, labels);
             Assert.AreEqual(model.Architecture.ToJson(), metadata[NasTransformer.OnnxArchitectureMetadataKey]);
             Assert.AreEqual(model.Spec.ToJson(), metadata[NasTransformer.OnnxSpaceMetadataKey]);
+            Assert.AreEqual("Features", metadata[NasTransformer.OnnxFeaturesColumnMetadataKey]);
+            Assert.AreEqual("the ML.NET test", metadata["origin"], "Metadata given in the options is written beside the model's own.");
             Assert.AreEqual(-1, session.InputMetadata[OnnxExport.InputName].Dimensions[0], "The batch dimension is dynamic.");
             Assert.AreEqual(MnistDigits.PixelsPerImage, session.InputMetadata[OnnxExport.InputName].Dimensions[1]);
 
