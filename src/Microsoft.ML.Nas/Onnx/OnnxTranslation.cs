@@ -104,7 +104,8 @@ public sealed partial class OnnxTranslation
             LayerChoice choice => FixedLayerChoice(choice, input),
             MutableScope scope when scope.named_children().FirstOrDefault(c => c.name == "body").module is { } body => Module(body, input, "body"),
             Sequential sequential => Chain(sequential.named_children().ToList(), input),
-            ModuleList<nn.Module> list => Chain(list.named_children().ToList(), input),
+            _ when module.GetType().IsGenericType && module.GetType().GetGenericTypeDefinition() == typeof(ModuleList<>)
+                => Chain(module.named_children().ToList(), input),
             Conv2d conv => Conv(conv, input, after: null),
             BatchNorm1d or BatchNorm2d => BatchNormalization((BatchNorm)module, input),
             Linear linear => Gemm(linear, input),

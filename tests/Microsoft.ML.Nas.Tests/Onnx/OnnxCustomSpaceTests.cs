@@ -14,7 +14,7 @@ public sealed class OnnxCustomSpaceTests
 
     /// <summary>
     /// A custom network whose forward is not a chain: a stem, a LayerChoice, then an InputChoice over the stem's output,
-    /// the choice's output and its normalized copy, reduced as <see cref="Reduction"/> says.
+    /// the choice's output and its normalized copy, reduced as <see cref="Reduction"/> says, then a ModuleList run in order.
     /// </summary>
     private sealed class SkipNet : nn.Module<Tensor, Tensor>
     {
@@ -22,7 +22,7 @@ public sealed class OnnxCustomSpaceTests
         private readonly LayerChoice op;
         private readonly nn.Module<Tensor, Tensor> norm;
         private readonly InputChoice skip;
-        private readonly nn.Module<Tensor, Tensor> head;
+        private readonly TorchSharp.Modules.ModuleList<nn.Module<Tensor, Tensor>> head;
 
         public SkipNet(Reduction reduction) : base(nameof(SkipNet))
         {
@@ -35,7 +35,7 @@ public sealed class OnnxCustomSpaceTests
                 ], key: "op");
             norm = nn.BatchNorm1d(32);
             skip = new InputChoice(3, nChosen: 2, reduction, key: "skip");
-            head = nn.Sequential(nn.Dropout(0.2), nn.Linear(reduction == Reduction.Concat ? 64 : 32, 10));
+            head = nn.ModuleList<nn.Module<Tensor, Tensor>>(nn.Dropout(0.2), nn.Linear(reduction == Reduction.Concat ? 64 : 32, 10));
             RegisterComponents();
         }
 
@@ -45,7 +45,11 @@ public sealed class OnnxCustomSpaceTests
             var features = stem.call(input);
             var chosen = op.call(features);
             var output = skip.forward([features, chosen, norm.call(chosen)]);
-            return head.call(output).MoveToOuterDisposeScope();
+            foreach (var layer in head)
+            {
+                output = layer.call(output);
+            }
+            return output.MoveToOuterDisposeScope();
         }
 
         // What the forward does, in ONNX: the translator a custom module needs.
