@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.ML.Data;
 using Microsoft.ML.Nas.Datasets;
 using Microsoft.ML.Nas.MLNet;
+using Microsoft.ML.Nas.Mutators;
+using Microsoft.ML.Nas.Spaces;
 using Microsoft.ML.Nas.Onnx;
 using Microsoft.ML.Nas.Tests.MLNet;
 using Microsoft.ML.OnnxRuntime;
@@ -29,12 +31,8 @@ public sealed class OnnxMLNetTests
             var onnx = mlContext.Transforms.CopyColumns(OnnxExport.InputName, "Features")
                 .Append(mlContext.Transforms.ApplyOnnxModel(path));
             var onnxScored = onnx.Fit(test).Transform(test);
-            var onnxScores = TrainedMlp.Scores(onnxScored, OnnxExport.ProbabilitiesOutputName);
             var nasScored = chain.Transform(test);
-            var nasScores = TrainedMlp.Scores(nasScored);
-            Assert.HasCount(nasScores.Length, onnxScores);
-            double maxDifference = nasScores.Zip(onnxScores, (a, b) => Math.Abs(a - b)).Max();
-            Assert.IsLessThanOrEqualTo(OnnxCheck.Tolerance, maxDifference, $"ML.NET's ONNX scores differ from the NasTransformer's by {maxDifference}.");
+            AssertSameScores(nasScored, onnxScored);
 
             // Class i of the output is the label's key value i, as the metadata says.
             using var session = new InferenceSession(path);
@@ -58,6 +56,57 @@ public sealed class OnnxMLNetTests
         finally
         {
             File.Delete(path);
+        }
+    }
+
+    [TestMethod]
+    public void ApplyOnnxModel_scores_an_image_space_model_from_the_flat_features_column()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var digits = MnistDigits.Load();
+        var spec = SearchSpaces.EnasMacro(layers: 3, filters: 6);
+        var image = (1, MnistDigits.Side, MnistDigits.Side);
+        Microsoft.ML.Nas.Architectures.Architecture architecture;
+        using (var supernet = SearchSpaceRegistry.Build(spec, new SpaceContext([1, MnistDigits.Side, MnistDigits.Side], MnistDigits.ClassCount)))
+        using (var mutator = new RandomMutator(supernet, seed: 4))
+        {
+            architecture = mutator.Export();
+        }
+        var chain = mlContext.Transforms.Conversion.MapValueToKey("Label")
+            .Append(mlContext.Nas().FixedArchitecture(new FixedArchitectureOptions
+            {
+                SearchSpace = spec, Architecture = architecture, ImageShape = image, Final = { Epochs = 1, BatchSize = 32 }, Device = "cpu", Seed = 4,
+            }))
+            .Fit(digits.ToDataView(mlContext, digits.TrainIndices[..128]));
+        using var model = chain.LastTransformer;
+        var test = digits.ToDataView(mlContext, digits.TestIndices[..128]);
+        string path = Path.Combine(Path.GetTempPath(), $"nas-onnx-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            model.ExportOnnx(path);
+            var onnxScored = mlContext.Transforms.CopyColumns(OnnxExport.InputName, "Features")
+                .Append(mlContext.Transforms.ApplyOnnxModel(path))
+                .Fit(test).Transform(test);
+            AssertSameScores(chain.Transform(test), onnxScored);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static void AssertSameScores(IDataView nasScored, IDataView onnxScored)
+    {
+        var nasScores = TrainedMlp.Scores(nasScored);
+        var onnxScores = TrainedMlp.Scores(onnxScored, OnnxExport.ProbabilitiesOutputName);
+        Assert.HasCount(nasScores.Length, onnxScores);
+        double maxDifference = nasScores.Zip(onnxScores, (a, b) => Math.Abs(a - b)).Max();
+        Assert.IsLessThanOrEqualTo(OnnxCheck.Tolerance, maxDifference, $"ML.NET's ONNX scores differ from the NasTransformer's by {maxDifference}.");
+        int classes = MnistDigits.ClassCount;
+        for (int row = 0; row < nasScores.Length / classes; row++)
+        {
+            Assert.AreEqual(OnnxCheck.ArgMax(nasScores.AsSpan(row * classes, classes)), OnnxCheck.ArgMax(onnxScores.AsSpan(row * classes, classes)),
+                $"row {row} is classified differently.");
         }
     }
 }
