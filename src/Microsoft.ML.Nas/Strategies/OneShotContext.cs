@@ -25,6 +25,7 @@ public sealed class OneShotContext
         Model = model;
         Environment = environment;
         Options = options;
+        Epochs = options.Epochs;
         TrainData = trainData;
         ValidData = validData;
         WeightOptimizer = weightOptimizer;
@@ -47,6 +48,13 @@ public sealed class OneShotContext
 
     /// <summary>The loop's settings (read the environment's values from <see cref="Environment"/>).</summary>
     public OneShotTrainerOptions Options { get; }
+
+    /// <summary>
+    /// The epochs this training runs: <see cref="OneShotTrainerOptions.Epochs"/>, or under a time budget
+    /// (<see cref="OneShotTrainerOptions.TimeBudget"/>) the count that fits, known once the first epoch's steps are timed
+    /// and lowered when the run falls behind. Schedules along the epochs (the learning rate, drop-path) read this.
+    /// </summary>
+    public int Epochs { get; internal set; }
 
     /// <summary>Training data on <see cref="Device"/> (what remains after a validation split).</summary>
     public TensorDataset TrainData { get; }

@@ -25,7 +25,7 @@ internal sealed class OneShotSearch<TSearch>(string name, SearchSpaceSpec defaul
         random.manual_seed(run.Environment.Seed);
         using var supernet = SearchSpaceRegistry.Build(run.Spec, run.Context);
         using var trainer = new OneShotTrainer(supernet, createStrategy(search), search,
-            run.EnvironmentFor(NasSearchHistory.SearchPhase), run.Train, run.Validation);
+            run.EnvironmentFor(NasSearchHistory.SearchPhase), run.Train, run.Validation, run.Budget.ForSearch());
         trainer.Train();
         var architecture = trainer.Export();
         return (architecture, trainer.History.Select(r => OneShotBridge.ToHistory(NasSearchHistory.SearchPhase, r)).ToArray());
