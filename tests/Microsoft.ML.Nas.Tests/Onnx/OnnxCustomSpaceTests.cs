@@ -128,6 +128,20 @@ public sealed class OnnxCustomSpaceTests
     }
 
     [TestMethod]
+    public void Labels_that_do_not_match_the_classes_and_an_empty_sample_shape_are_refused()
+    {
+        using var network = nn.Sequential(("flatten", nn.Flatten()), ("linear", nn.Linear(784, 10)));
+        string path = Path.Combine(Path.GetTempPath(), $"nas-onnx-{Guid.NewGuid():N}.onnx");
+        var labels = Assert.ThrowsExactly<ArgumentException>(
+            () => OnnxExport.Save(network, Image, path, new OnnxExportOptions { ClassLabels = ["a", "b", "c"] }));
+        StringAssert.Contains(labels.Message, "3 class labels");
+        StringAssert.Contains(labels.Message, "10 classes");
+        var shape = Assert.ThrowsExactly<ArgumentException>(() => OnnxExport.Save(network, [], path));
+        Assert.AreEqual("sampleShape", shape.ParamName);
+        Assert.IsFalse(File.Exists(path));
+    }
+
+    [TestMethod]
     public void A_supernet_is_refused_with_the_key_of_its_first_unfixed_choice()
     {
         using var network = new SkipNet(Reduction.Sum);
