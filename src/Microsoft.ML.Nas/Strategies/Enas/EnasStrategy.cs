@@ -209,7 +209,8 @@ public sealed class EnasStrategy : IOneShotStrategy
             {
                 enas.Reset();
             }
-            var result = Evaluation.Run(ctx.Model, data, ctx.Options.BatchSize, ctx.Loss, reward, ctx.Environment.CancellationToken);
+            var result = Evaluation.Run(ctx.Model, data, ctx.Options.BatchSize, ctx.Loss, reward, ctx.Environment.CancellationToken,
+                options.RewardNormalization == RewardNormalization.BatchStatistics);
             scored.Add((enas.Export(), result));
         }
         // The first of equally good samples wins, so the choice does not depend on sort stability.
@@ -252,6 +253,10 @@ public sealed class EnasStrategy : IOneShotStrategy
         var reward = options.Reward ?? ctx.Metric;
         bool wasTraining = ctx.Model.training;
         ctx.Model.eval();
+        if (options.RewardNormalization == RewardNormalization.BatchStatistics)
+        {
+            Evaluation.UseBatchStatistics(ctx.Model);
+        }
         double rewardSum = 0, entropySum = 0, skipSum = 0, lossSum = 0;
         ControllerUpdate? last = null;
         try
