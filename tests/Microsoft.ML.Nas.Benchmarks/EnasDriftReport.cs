@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Data;
 using Microsoft.ML.Nas.Datasets;
 using Microsoft.ML.Nas.Runtime;
@@ -12,7 +13,8 @@ namespace Microsoft.ML.Nas.Benchmarks;
 /// Why does ENAS macro drift to pools? The quick-start's search (enas-macro 4 layers × 16 filters on the digits) under
 /// NNI's controller settings and under single changes: the baseline starting at the first reward, three times the
 /// controller steps, ten times the entropy weight. Per epoch: the share of the controller's most likely architecture's
-/// layer choices that are parameter-free (pools), its probability per decision, and the mean reward and baseline.
+/// layer choices that are pools or skips, its probability per decision, and the mean reward and baseline; and
+/// the same share in the exported architecture (the best of the sampled ones as scored on the reward data).
 /// </summary>
 internal static class EnasDriftReport
 {
@@ -37,6 +39,7 @@ internal static class EnasDriftReport
         foreach (var (name, change) in variants.Where(v => options.Config is null || v.Name.Contains(options.Config, StringComparison.OrdinalIgnoreCase)))
         {
             var lastShares = new List<double>();
+            var exportedShares = new List<double>();
             for (int seed = 1; seed <= options.Seeds; seed++)
             {
                 random.manual_seed(seed);
@@ -52,12 +55,19 @@ internal static class EnasDriftReport
                 string Series(string key, string format) => string.Join(" ", history.Select(e => e.Values.TryGetValue(key, out var v)
                     ? v.ToString(format, CultureInfo.InvariantCulture) : "-"));
                 Console.WriteLine($"  {name}, seed {seed}: child accuracy by epoch {string.Join(" ", history.Select(e => e.TrainMetric.ToString("F2", CultureInfo.InvariantCulture)))}; " +
-                    $"parameter-free share {Series("top_architecture_parameter_free_share", "F2")}; " +
+                    $"pool-or-skip share {Series("top_architecture_pool_or_skip_share", "F2")}; " +
                     $"probability {Series("top_architecture_probability", "F2")}; reward {Series("reward", "F2")}; baseline {Series("baseline", "F2")}");
-                lastShares.Add(history[^1].Values["top_architecture_parameter_free_share"]);
+                lastShares.Add(history[^1].Values["top_architecture_pool_or_skip_share"]);
+                // The export scores ExportSamples sampled architectures on the reward data and keeps the best.
+                var exported = trainer.Export();
+                var masks = ArchitectureResolver.Resolve(exported, trainer.Mutator.SearchSpace, null)
+                    .ToDictionary(p => p.Key, p => p.Value.Values.Select(v => v != 0).ToArray());
+                exportedShares.Add(trainer.Mutator.SearchSpace.PoolOrSkipShare(key => masks[key]));
+                Console.WriteLine($"  {name}, seed {seed}: exported {exported.ToJson()} (pool-or-skip share {exportedShares[^1]:F2})");
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"RESULT enas-drift variant=\"{name}\" last_epoch_parameter_free_share={BaselinesReport.Describe(lastShares, "F2")}"));
+                $"RESULT enas-drift variant=\"{name}\" last_epoch_pool_or_skip_share={BaselinesReport.Describe(lastShares, "F2")} " +
+                $"exported_pool_or_skip_share={BaselinesReport.Describe(exportedShares, "F2")}"));
         }
     }
 }

@@ -67,26 +67,34 @@ public sealed class ModelSearchSpace
     public bool Contains(string key) => byKey.ContainsKey(key);
 
     /// <summary>
-    /// The share of layer-choice decisions whose chosen candidate (by <paramref name="maskOf"/>) has no parameters
-    /// (a pool, an identity, a zero); NaN when the space has no layer choice. A key shared by several choices counts once,
-    /// judged by its first.
+    /// The share of layer-choice decisions whose chosen candidate (by <paramref name="maskOf"/>) is a pool or a skip:
+    /// it learns no spatial filter and no dense layer (<see cref="IsPoolOrSkip"/>); NaN when the space has no layer
+    /// choice. A key shared by several choices counts once, judged by its first.
     /// </summary>
-    internal double ParameterFreeShare(Func<string, bool[]> maskOf)
+    internal double PoolOrSkipShare(Func<string, bool[]> maskOf)
     {
-        int layerChoices = 0, parameterFree = 0;
+        int layerChoices = 0, poolsOrSkips = 0;
         foreach (var decision in Decisions.Where(d => d.Kind == MutableKind.LayerChoice))
         {
             layerChoices++;
             var candidates = ((LayerChoice)decision.Mutables[0]).Candidates;
-            var mask = maskOf(decision.Key);
-            int chosen = Array.IndexOf(mask, true);
-            if (chosen >= 0 && !candidates[chosen].parameters().Any())
+            int chosen = Array.IndexOf(maskOf(decision.Key), true);
+            if (chosen >= 0 && IsPoolOrSkip(candidates[chosen]))
             {
-                parameterFree++;
+                poolsOrSkips++;
             }
         }
-        return layerChoices == 0 ? double.NaN : (double)parameterFree / layerChoices;
+        return layerChoices == 0 ? double.NaN : (double)poolsOrSkips / layerChoices;
     }
+
+    /// <summary>
+    /// Whether <paramref name="candidate"/> learns no spatial filter and no dense layer: each of its parameters is a
+    /// vector (a bias, a normalization's scale) or a pointwise (1×1) convolution's weight. Pools, identities and zeros
+    /// qualify, and so does ENAS macro's pool, which projects with a 1×1 convolution before it pools; convolutions with
+    /// a wider kernel and linear layers do not.
+    /// </summary>
+    internal static bool IsPoolOrSkip(torch.nn.Module candidate) =>
+        candidate.parameters().All(p => p.dim() <= 1 || (p.dim() >= 3 && p.shape.Skip(2).All(size => size == 1)));
 
     /// <summary>A readable summary: one line per decision (key, kind, candidates) and the size of the space.</summary>
     public string Summary()

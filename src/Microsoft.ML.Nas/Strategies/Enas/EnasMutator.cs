@@ -107,7 +107,7 @@ public sealed class EnasMutator : Mutator
     /// it), with the log-probability of that sample and the number of decisions. Draws nothing: the sampling stream and
     /// the current decisions stay as they were.
     /// </summary>
-    internal (Architecture Architecture, double LogProbability, int Decisions, double ParameterFreeShare) MostLikely()
+    internal (Architecture Architecture, double LogProbability, int Decisions, double PoolOrSkipShare) MostLikely()
     {
         var chosen = new Dictionary<string, bool[]>(StringComparer.Ordinal);
         using var threads = new OneIntraOpThread();
@@ -119,7 +119,7 @@ public sealed class EnasMutator : Mutator
             Visit(root, sampling, chosen);
         }
         var architecture = ArchitectureResolver.Describe(SearchSpace, d => tensor(chosen[d.Key]));
-        return (architecture, sampling.LogProbability.ToDouble(), sampling.Decisions, SearchSpace.ParameterFreeShare(key => chosen[key]));
+        return (architecture, sampling.LogProbability.ToDouble(), sampling.Decisions, SearchSpace.PoolOrSkipShare(key => chosen[key]));
     }
 
     /// <inheritdoc/>
