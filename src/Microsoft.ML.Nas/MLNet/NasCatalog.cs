@@ -4,6 +4,7 @@ using Microsoft.ML.Nas.Strategies.FinalTraining;
 using Microsoft.ML.Nas.Strategies;
 using Microsoft.ML.Nas.Strategies.Darts;
 using Microsoft.ML.Nas.Strategies.Enas;
+using Microsoft.ML.Nas.Strategies.Random;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Nas.MLNet;
@@ -51,6 +52,15 @@ public sealed class NasCatalog
             LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ScoreColumnName = scoreColumnName,
             PredictedLabelColumnName = predictedLabelColumnName,
         });
+
+    /// <summary>
+    /// Searches at random (a supernet trained one uniformly drawn path per step; the best of several drawn architectures
+    /// scored with its weights) and trains the architecture found: the baseline for the other strategies. Images with no
+    /// <see cref="NasOptions.SearchSpace"/> search <c>SearchSpaces.EnasMacro(layers: 6, filters: 16)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range or sets what Fit supplies; the message names its path (e.g. <c>Search.Epochs</c>).</exception>
+    public NasEstimator Random(RandomOptions options) =>
+        OneShot(options, "Random", SearchSpaces.EnasMacro(layers: 6, filters: 16), search => new RandomStrategy(search));
 
     /// <summary>
     /// Trains a given architecture of a space without searching (e.g. one exported by an earlier search), and serves it

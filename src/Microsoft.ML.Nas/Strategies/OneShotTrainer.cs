@@ -36,8 +36,12 @@ public sealed class OneShotTrainer : IDisposable
     /// caller supplies; the options' own environment and data settings are not read. Seeds torch's generator, as the
     /// public constructor does, so a phase draws the same numbers as the same run written by hand.
     /// </summary>
+    /// <remarks>
+    /// With <see cref="OneShotTrainerOptions.MaxParameters"/>, <c>budgetModel</c> is the supernet whose architectures the
+    /// budget counts, when it is not the model searched (an ML.NET Fit that trains the found architecture wider counts the wider one).
+    /// </remarks>
     internal OneShotTrainer(nn.Module<Tensor, Tensor> model, IOneShotStrategy strategy, OneShotTrainerOptions options,
-        TrainingEnvironment environment, TensorDataset trainData, TensorDataset? validData)
+        TrainingEnvironment environment, TensorDataset trainData, TensorDataset? validData, nn.Module? budgetModel = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(strategy);
@@ -45,11 +49,13 @@ public sealed class OneShotTrainer : IDisposable
         Options = options;
         Strategy = strategy;
         Environment = environment;
+        // Before anything is placed or trained: an unreachable budget is a mistake in the options.
+        var budget = options.MaxParameters is { } max ? new ParameterBudget(max, new ParameterCounter(budgetModel ?? model)) : null;
         Runtime.TorchRuntime.ManualSeed(environment.Seed);
         model.to(Device);
         var (train, valid) = PlaceData(trainData, validData);
         var optimizer = WeightOptimizers.Create(model.parameters(), options);
-        context = new OneShotContext(model, environment, options, train, valid, optimizer);
+        context = new OneShotContext(model, environment, options, train, valid, optimizer, budget);
         try
         {
             strategy.Attach(context);
