@@ -5,6 +5,7 @@ using Microsoft.ML.Nas.Strategies;
 using Microsoft.ML.Nas.Strategies.Darts;
 using Microsoft.ML.Nas.Strategies.Enas;
 using Microsoft.ML.Nas.Strategies.Random;
+using Microsoft.ML.Nas.Strategies.Spos;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Nas.MLNet;
@@ -61,6 +62,15 @@ public sealed class NasCatalog
     /// <exception cref="ArgumentException">An option is out of range or sets what Fit supplies; the message names its path (e.g. <c>Search.Epochs</c>).</exception>
     public NasEstimator Random(RandomOptions options) =>
         OneShot(options, "Random", SearchSpaces.EnasMacro(layers: 6, filters: 16), search => new RandomStrategy(search));
+
+    /// <summary>
+    /// Searches with SPOS (a supernet trained one uniformly drawn path per step, then an evolution over its
+    /// architectures, each scored after re-estimating its batch-norm statistics) and trains the best found. Images with
+    /// no <see cref="NasOptions.SearchSpace"/> search <c>SearchSpaces.EnasMacro(layers: 6, filters: 16)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range or sets what Fit supplies; the message names its path (e.g. <c>Search.Generations</c>).</exception>
+    public NasEstimator Spos(SposOptions options) =>
+        OneShot(options, "SPOS", SearchSpaces.EnasMacro(layers: 6, filters: 16), search => new SposStrategy(search));
 
     /// <summary>
     /// Trains a given architecture of a space without searching (e.g. one exported by an earlier search), and serves it
