@@ -4,6 +4,7 @@ using Microsoft.ML.Nas.Strategies.FinalTraining;
 using Microsoft.ML.Nas.Strategies;
 using Microsoft.ML.Nas.Strategies.Darts;
 using Microsoft.ML.Nas.Strategies.Enas;
+using Microsoft.ML.Nas.Strategies.Proxyless;
 using Microsoft.ML.Nas.Strategies.Random;
 using Microsoft.ML.Nas.Strategies.Spos;
 using Microsoft.ML.Runtime;
@@ -71,6 +72,15 @@ public sealed class NasCatalog
     /// <exception cref="ArgumentException">An option is out of range or sets what Fit supplies; the message names its path (e.g. <c>Search.Generations</c>).</exception>
     public NasEstimator Spos(SposOptions options) =>
         OneShot(options, "SPOS", SearchSpaces.EnasMacro(layers: 6, filters: 16), search => new SposStrategy(search));
+
+    /// <summary>
+    /// Searches with ProxylessNAS (binary gates: one drawn path per weight step, two per architecture step) and trains the
+    /// architecture found. It searches LayerChoices only, as NNI v1.9: with no <see cref="NasOptions.SearchSpace"/> it
+    /// searches the <c>mlp</c> space, for images too (flattened).
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range or sets what Fit supplies; the message names its path.</exception>
+    public NasEstimator Proxyless(ProxylessOptions options) =>
+        OneShot(options, "ProxylessNAS", SearchSpaces.Mlp(), search => new ProxylessStrategy(search));
 
     /// <summary>
     /// Trains a given architecture of a space without searching (e.g. one exported by an earlier search), and serves it
