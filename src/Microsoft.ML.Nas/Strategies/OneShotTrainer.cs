@@ -38,10 +38,11 @@ public sealed class OneShotTrainer : IDisposable
     /// </summary>
     /// <remarks>
     /// With <see cref="OneShotTrainerOptions.MaxParameters"/>, <c>budgetModel</c> is the supernet whose architectures the
-    /// budget counts, when it is not the model searched (an ML.NET Fit that trains the found architecture wider counts the wider one).
+    /// budget counts, when it is not the model searched (an ML.NET Fit that trains the found architecture wider counts the wider one),
+    /// and <c>optionPath</c> where the options sit, for messages (<c>Search.</c>).
     /// </remarks>
     internal OneShotTrainer(nn.Module<Tensor, Tensor> model, IOneShotStrategy strategy, OneShotTrainerOptions options,
-        TrainingEnvironment environment, TensorDataset trainData, TensorDataset? validData, nn.Module? budgetModel = null)
+        TrainingEnvironment environment, TensorDataset trainData, TensorDataset? validData, nn.Module? budgetModel = null, string optionPath = "")
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(strategy);
@@ -50,7 +51,7 @@ public sealed class OneShotTrainer : IDisposable
         Strategy = strategy;
         Environment = environment;
         // Before anything is placed or trained: an unreachable budget is a mistake in the options.
-        var budget = options.MaxParameters is { } max ? new ParameterBudget(max, new ParameterCounter(budgetModel ?? model)) : null;
+        var budget = options.MaxParameters is { } max ? new ParameterBudget(max, new ParameterCounter(budgetModel ?? model), optionPath) : null;
         Runtime.TorchRuntime.ManualSeed(environment.Seed);
         model.to(Device);
         var (train, valid) = PlaceData(trainData, validData);

@@ -7,12 +7,16 @@ namespace Microsoft.ML.Nas.Strategies;
 internal sealed class ParameterBudget
 {
     /// <exception cref="ArgumentOutOfRangeException">No architecture of the space fits; the message names the smallest count.</exception>
-    public ParameterBudget(long max, ParameterCounter counter)
+    /// <param name="max">The budget.</param>
+    /// <param name="counter">The counter of the space.</param>
+    /// <param name="path">Where the option sits, for the message (<c>Search.</c> through ML.NET).</param>
+    public ParameterBudget(long max, ParameterCounter counter, string path = "")
     {
         if (counter.Smallest > max)
         {
-            throw new ArgumentOutOfRangeException(nameof(OneShotTrainerOptions.MaxParameters), max, string.Create(CultureInfo.InvariantCulture,
-                $"{nameof(OneShotTrainerOptions.MaxParameters)} = {max} cannot be met: the smallest network this space can make has {counter.Smallest} parameters."));
+            string option = path + nameof(OneShotTrainerOptions.MaxParameters);
+            throw new ArgumentOutOfRangeException(option, max, string.Create(CultureInfo.InvariantCulture,
+                $"{option} = {max} cannot be met: the smallest network this space can make has {counter.Smallest} parameters."));
         }
         Max = max;
         Counter = counter;

@@ -41,7 +41,7 @@ public sealed class NasBudgetTests
             SearchSpace = Space, Device = "cpu", Seed = 1, Search = { Epochs = 1, MaxParameters = 10 },
         }));
         var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => estimator.Fit(digits.ToDataView(mlContext, digits.TrainIndices[..60])));
-        Assert.AreEqual("MaxParameters", error.ParamName);
-        StringAssert.Contains(error.Message, "the smallest network this space can make has");
+        Assert.AreEqual("Search.MaxParameters", error.ParamName);
+        StringAssert.Contains(error.Message, "Search.MaxParameters = 10 cannot be met: the smallest network this space can make has");
     }
 }
