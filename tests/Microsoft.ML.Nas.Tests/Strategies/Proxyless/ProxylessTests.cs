@@ -110,6 +110,30 @@ public sealed class ProxylessTests
     });
 
     [TestMethod]
+    public void The_export_keeps_to_MaxParameters()
+    {
+        using var train = Flat(40);
+        using var model = SearchSpaceRegistry.Build(Space, new SpaceContext([MnistDigits.Side * MnistDigits.Side], 10));
+        var counter = new Microsoft.ML.Nas.Architectures.ParameterCounter(model);
+        long budget = counter.Smallest + 10;
+        using var trainer = new ProxylessTrainer(model, new ProxylessTrainerOptions
+        {
+            TrainData = train, Epochs = 1, WeightOnlyEpochs = 0, Device = "cpu", LogFrequency = 0, MaxParameters = budget, ReleaseFreedMemory = false,
+        });
+        // Each key prefers its most expensive candidate: the argmax is over the budget.
+        using (no_grad())
+        {
+            foreach (var decision in trainer.Mutator.Decisions)
+            {
+                var costs = Enumerable.Range(0, decision.CandidateCount).Select(i => (float)counter.Cost(decision.Key, i)).ToArray();
+                trainer.Mutator.ArchitectureParameters[trainer.Mutator.Decisions.ToList().IndexOf(decision)].copy_(tensor(costs) / costs.Max());
+            }
+        }
+        Assert.IsGreaterThan(budget, counter.Count(trainer.Mutator.Export()));
+        Assert.IsLessThanOrEqualTo(budget, counter.Count(trainer.Export()));
+    }
+
+    [TestMethod]
     public void It_searches_retrains_saves_and_loads_through_ML_NET()
     {
         var mlContext = new MLContext(seed: 1);
