@@ -74,6 +74,24 @@ public sealed class SposTrainerTests
     }
 
     [TestMethod]
+    public void Batch_norm_without_momentum_averages_the_batches_it_sees()
+    {
+        // What the re-estimation relies on: with momentum null, libtorch keeps a cumulative average, so a few batches
+        // give their own statistics rather than 10% of them mixed into the reset values.
+        using var norm = nn.BatchNorm1d(2);
+        norm.momentum = null;
+        norm.train();
+        using var first = tensor(new float[] { 1, 10, 3, 30 }).reshape(2, 2);
+        using var second = tensor(new float[] { 5, 50, 7, 70 }).reshape(2, 2);
+        using (no_grad())
+        {
+            norm.call(first).Dispose();
+            norm.call(second).Dispose();
+        }
+        CollectionAssert.AreEqual(new float[] { 4, 40 }, norm.running_mean!.data<float>().ToArray());
+    }
+
+    [TestMethod]
     public void Resuming_gives_the_weights_evolution_and_export_of_an_uninterrupted_run() => InTemporaryFolder("spos-resume", folder =>
     {
         using var threads = new SingleThread();
