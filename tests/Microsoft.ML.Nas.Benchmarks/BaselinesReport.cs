@@ -20,9 +20,9 @@ namespace Microsoft.ML.Nas.Benchmarks;
 /// </summary>
 internal static class BaselinesReport
 {
-    private sealed record Entry(string Name, Func<int, Result> Run);
+    internal sealed record Entry(string Name, Func<int, Result> Run);
 
-    private sealed record Result(double Accuracy, long? Parameters, double Seconds);
+    internal sealed record Result(double Accuracy, long? Parameters, double Seconds);
 
     public static void Run(BenchmarkArguments options)
     {
@@ -76,7 +76,7 @@ internal static class BaselinesReport
     private static readonly SearchSpaceSpec DartsSpace = SearchSpaces.DartsCells(channels: 8, layers: 3, nodes: 3);
 
     // The quick-start's search; the final training is the shared recipe. enas-macro cannot be deepened, only widened.
-    private static EnasOptions EnasOptions(BenchmarkArguments options)
+    internal static EnasOptions EnasOptions(BenchmarkArguments options)
     {
         var enas = new EnasOptions
         {
@@ -118,7 +118,7 @@ internal static class BaselinesReport
         return spos;
     }
 
-    private static DartsOptions DartsOptions(BenchmarkArguments options)
+    internal static DartsOptions DartsOptions(BenchmarkArguments options)
     {
         var darts = new DartsOptions
         {
@@ -130,7 +130,7 @@ internal static class BaselinesReport
         return darts;
     }
 
-    private static Entry MLNet(string name, MnistDigits digits, int[] trainIndices, long? parameters, Func<MLContext, IEstimator<ITransformer>> trainer) =>
+    internal static Entry MLNet(string name, MnistDigits digits, int[] trainIndices, long? parameters, Func<MLContext, IEstimator<ITransformer>> trainer) =>
         new(name, seed =>
         {
             var mlContext = new MLContext(seed);
@@ -169,7 +169,7 @@ internal static class BaselinesReport
     private static string Range(IReadOnlyList<long?> counts) => counts.Distinct().Count() == 1 ? Count(counts[0]) : $"{Count(counts.Min())}–{Count(counts.Max())}";
 
     // Sample standard deviation; one run has none.
-    private static string Describe(IReadOnlyList<double> values, string format)
+    internal static string Describe(IReadOnlyList<double> values, string format)
     {
         double mean = values.Average();
         if (values.Count < 2)

@@ -16,6 +16,10 @@ using Microsoft.ML.Nas.Runtime;
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- pool-kernels [--rounds 3] [--steps 100] [--threads 2]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- soak [--epochs 20] [--steps 100] [--threads 2]
 //       (ENAS through mlContext.Nas(); resident memory after every search epoch)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- busy-threads [--rounds 3] [--steps 40] [--config macro-mnist]
+//       (ENAS steps quiet and beside a competing core-bound process, the library's thread count against a pinned one)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- sorted-data [--seeds 3] [--train 2000] [--search-epochs 6]
+//       [--child-steps 150] [--epochs 12]   (ENAS and DARTS on the same rows in the split's order and sorted by label)
 // darts and enas also take --keep-freed (no release of freed native memory between passes) and --slack F (the guard's slack).
 // tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh, compare-darts.sh and compare-enas.sh run the C# benchmarks and
 // their PyTorch counterparts in pytorch/ side by side.
@@ -50,8 +54,14 @@ switch (options.Command)
     case "baselines":
         BaselinesReport.Run(options);
         break;
+    case "busy-threads":
+        BusyMachineReport.Run(options);
+        break;
+    case "sorted-data":
+        SortedDataReport.Run(options);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, pool-kernels, mlnet-baselines, soak, baselines.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data.");
         return 2;
 }
 return 0;

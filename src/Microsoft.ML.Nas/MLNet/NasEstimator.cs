@@ -45,6 +45,8 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         options.Validate();
+        // Started first: the budget covers the whole Fit, reading the data included.
+        var budget = new FitTimeBudget(options.TimeBudget, options.SearchTimeFraction);
         var columns = new NasColumns(options.FeatureColumnName, options.LabelColumnName, options.ScoreColumnName, options.PredictedLabelColumnName);
         NasDataReader.ThrowIfEmpty(input, "training data");
         var vector = NasSchemaChecks.CheckFeatures(input.Schema, columns.Features);
@@ -62,7 +64,8 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
         var progress = new NasProgressReporter(progressChannel, options.Progress);
         var total = Stopwatch.StartNew();
         channel.Info(MessageSensitivity.None, $"NAS {search.Name}: space {spec}, samples [{string.Join(", ", context.SampleShape)}], {classes} classes, " +
-            $"device {environment.Device}, {environment.Threads} threads, seed {environment.Seed}.");
+            $"device {environment.Device}, {environment.Threads} threads, seed {environment.Seed}" +
+            (options.TimeBudget is { } length ? $", time budget {length} ({options.SearchTimeFraction:P0} to the search)." : "."));
 
         var train = NasDataReader.Read(input, "training data", columns, context.SampleShape, classes, environment.Device, cancellation.ThrowIfCancellationRequested);
         using var trainData = train.Data;
@@ -78,7 +81,7 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
         var run = new NasRun
         {
             Spec = spec, FinalSpec = finalSpec, Context = context, Train = trainData, Validation = validationData, Environment = environment,
-            Cancellation = cancellation, ReportProgress = progress.Report, EpochCompleted = EpochCompleted,
+            Cancellation = cancellation, ReportProgress = progress.Report, EpochCompleted = EpochCompleted, Budget = budget,
         };
         var searchClock = Stopwatch.StartNew();
         var (architecture, searchHistory) = search.Search(run);

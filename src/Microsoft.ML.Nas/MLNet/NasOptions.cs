@@ -65,12 +65,34 @@ public abstract class NasOptions
     public int FinalDepthMultiplier { get; set; } = 1;
 
     /// <summary>
+    /// The time the whole Fit may take; null (default) runs the epochs that <c>Search</c> and <see cref="Final"/> set.
+    /// When set, the epoch counts no longer decide: Fit gives the search <see cref="SearchTimeFraction"/> of the budget
+    /// (what is left after reading the data) and the final training the rest, and each phase times its first epoch,
+    /// plans the epochs that fit, sizes its cosine schedule to them and ends on time with its result so far (the search
+    /// exports its current architecture; the final network keeps its weights, or their average). Progress reports the
+    /// time left (<see cref="NasProgress.TimeLeft"/>) and the history records each phase's plan. Scaling the final network
+    /// (<see cref="FinalWidthMultiplier"/>) then buys width at the price of epochs.
+    /// </summary>
+    public TimeSpan? TimeBudget { get; set; }
+
+    /// <summary>
+    /// The share of <see cref="TimeBudget"/> the search gets, in (0, 1); default 0.4. The rest trains the found network:
+    /// the field's practice spends more on training the found network than on finding it, and in a short budget the final
+    /// training's epochs decide most of the accuracy.
+    /// </summary>
+    public double SearchTimeFraction { get; set; } = 0.4;
+
+    /// <summary>
     /// <c>auto</c> (default): the GPU that <c>MLContext.GpuDeviceId</c> names, else CUDA when available, else the CPU;
     /// or <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>.
     /// </summary>
     public string Device { get; set; } = Runtime.DeviceSelection.Auto;
 
-    /// <summary>libtorch's thread count; null (default) keeps the library's measured default.</summary>
+    /// <summary>
+    /// libtorch's thread count. Null (default): the usable processors, at most 8, lowered on the CPU while other processes
+    /// keep processors busy (read every second on Linux) and raised again when they stop. A number pins the count, which
+    /// also keeps a seeded Fit bit-identical on a machine whose load varies.
+    /// </summary>
     public int? Threads { get; set; }
 
     /// <summary>The seed of weights, shuffles and sampling; null (default) takes the MLContext's seed (or 0).</summary>
@@ -111,15 +133,23 @@ public abstract class NasOptions
         OptionCheck.Require(FinalWidthMultiplier >= 1 && double.IsFinite(FinalWidthMultiplier), nameof(FinalWidthMultiplier), FinalWidthMultiplier,
             "a finite number of at least 1");
         OptionCheck.Require(FinalDepthMultiplier >= 1, nameof(FinalDepthMultiplier), FinalDepthMultiplier, "at least 1");
+        OptionCheck.Require(TimeBudget is null || TimeBudget > TimeSpan.Zero, nameof(TimeBudget), TimeBudget, "positive, or null to run the epoch counts");
+        OptionCheck.Require(SearchTimeFraction > 0 && SearchTimeFraction < 1, nameof(SearchTimeFraction), SearchTimeFraction, "above 0 and below 1");
         ValidateTrainer(Final, nameof(Final));
     }
 
     /// <summary>Checks composed trainer options under <paramref name="name"/>: present, in range, and leaving Fit's values alone.</summary>
-    private protected static void ValidateTrainer(OneShotTrainerOptions? trainer, string name)
+    private protected void ValidateTrainer(OneShotTrainerOptions? trainer, string name)
     {
         string path = name + ".";
         OptionCheck.Present(trainer, name).Validate(path);
         FitOwnedSettings.Check(trainer!, path);
+        if (TimeBudget is not null && trainer!.TimeBudget is not null)
+        {
+            throw new ArgumentException($"{path}{nameof(OneShotTrainerOptions.TimeBudget)} and {nameof(TimeBudget)} are both set: " +
+                $"{nameof(TimeBudget)} divides the Fit's time between the phases ({nameof(SearchTimeFraction)}); leave the phase's own unset.",
+                path + nameof(OneShotTrainerOptions.TimeBudget));
+        }
     }
 
     private static void CheckColumn(string name, string option)

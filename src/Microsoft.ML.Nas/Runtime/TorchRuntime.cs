@@ -16,7 +16,8 @@ public static class TorchRuntime
     /// <remarks>
     /// Measured with <c>tests/Microsoft.ML.Nas.Benchmarks -- threads</c>: on a 2-core machine a small CNN training step
     /// runs fastest with 2 threads; beyond the usable processors libtorch's workers only contend with each other
-    /// (a prototype ran ~15× slower), and past 8 threads small NAS batches stop scaling.
+    /// (a prototype ran ~15× slower), and past 8 threads small NAS batches stop scaling. Training lowers an unpinned
+    /// count while other processes keep processors busy (<c>ThreadGovernor</c>).
     /// </remarks>
     public static int DefaultThreadCount => Math.Clamp(Environment.ProcessorCount, 1, 8);
 

@@ -23,7 +23,7 @@ internal static class BestOfSamples
     /// <exception cref="InvalidOperationException">No draw fits the budget; the message names the budget and the smallest reachable count.</exception>
     public static List<ScoredArchitecture> Run(OneShotContext context, string strategy, int samples, Func<Architecture> draw, Func<EvaluationResult> score)
     {
-        var budget = context.Budget;
+        var budget = context.ParameterBudget;
         var scored = new List<ScoredArchitecture>();
         int draws = 0;
         while (scored.Count < samples && draws < samples * DrawsPerSample)

@@ -32,9 +32,19 @@ public sealed record EpochRecord
     /// <summary>Wall time of the epoch (training and validation).</summary>
     public TimeSpan Elapsed { get; init; }
 
+    /// <summary>Under a time budget, the epochs planned to fit as this one ended; null without a budget.</summary>
+    public int? PlannedEpochs { get; init; }
+
+    /// <summary>Under a time budget, the time left when this epoch ended; null without a budget.</summary>
+    public TimeSpan? TimeLeft { get; init; }
+
+    /// <summary>Whether the time budget ended this epoch before all its steps ran (then it is the last).</summary>
+    public bool CutShortByTimeBudget { get; init; }
+
     /// <summary>
     /// The record as named numbers, as ML.NET's history and the search report show it: <c>loss</c>, <c>accuracy</c>,
-    /// <c>learningRate</c>, <c>seconds</c>, <c>validationLoss</c> and <c>validationAccuracy</c> when validated, the
+    /// <c>learningRate</c>, <c>seconds</c>, <c>validationLoss</c> and <c>validationAccuracy</c> when validated,
+    /// <c>plannedEpochs</c>, <c>timeLeftSeconds</c> and <c>cutShortByTimeBudget</c> (1 or 0) under a time budget, the
     /// strategy's own values under their names, and each architecture weight as <c>weight.{key}[i]</c>.
     /// </summary>
     internal Dictionary<string, double> ToMetrics()
@@ -46,6 +56,12 @@ public sealed record EpochRecord
             ["learningRate"] = LearningRate,
             ["seconds"] = Elapsed.TotalSeconds,
         };
+        if (PlannedEpochs is { } planned)
+        {
+            metrics["plannedEpochs"] = planned;
+            metrics["timeLeftSeconds"] = TimeLeft?.TotalSeconds ?? 0;
+            metrics["cutShortByTimeBudget"] = CutShortByTimeBudget ? 1 : 0;
+        }
         if (ValidLoss is { } validLoss)
         {
             metrics["validationLoss"] = validLoss;

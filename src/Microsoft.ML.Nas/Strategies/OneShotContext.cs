@@ -22,10 +22,11 @@ public sealed class OneShotContext
     internal OneShotContext(nn.Module<Tensor, Tensor> model, TrainingEnvironment environment, OneShotTrainerOptions options, TensorDataset trainData,
         TensorDataset? validData, IParameterOptimizer weightOptimizer, ParameterBudget? budget = null)
     {
-        Budget = budget;
+        ParameterBudget = budget;
         Model = model;
         Environment = environment;
         Options = options;
+        Epochs = options.Epochs;
         TrainData = trainData;
         ValidData = validData;
         WeightOptimizer = weightOptimizer;
@@ -48,6 +49,13 @@ public sealed class OneShotContext
 
     /// <summary>The loop's settings (read the environment's values from <see cref="Environment"/>).</summary>
     public OneShotTrainerOptions Options { get; }
+
+    /// <summary>
+    /// The epochs this training runs: <see cref="OneShotTrainerOptions.Epochs"/>, or under a time budget
+    /// (<see cref="OneShotTrainerOptions.TimeBudget"/>) the count that fits, known once the first epoch's steps are timed
+    /// and lowered when the run falls behind. Schedules along the epochs (the learning rate, drop-path) read this.
+    /// </summary>
+    public int Epochs { get; internal set; }
 
     /// <summary>Training data on <see cref="Device"/> (what remains after a validation split).</summary>
     public TensorDataset TrainData { get; }
@@ -82,7 +90,7 @@ public sealed class OneShotContext
     }
 
     /// <summary>The options' <see cref="OneShotTrainerOptions.MaxParameters"/> and how to count an architecture; null without a budget.</summary>
-    internal ParameterBudget? Budget { get; }
+    internal ParameterBudget? ParameterBudget { get; }
 
     /// <summary>The guard behind <see cref="ReleaseFreedMemory"/>; null when the option is off.</summary>
     internal Runtime.NativeMemoryGuard? MemoryGuard => memoryGuard;

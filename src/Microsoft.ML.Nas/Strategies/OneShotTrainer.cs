@@ -27,14 +27,15 @@ public sealed class OneShotTrainer : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">An option is missing or out of range (the message names it).</exception>
     public OneShotTrainer(nn.Module<Tensor, Tensor> model, IOneShotStrategy strategy, OneShotTrainerOptions options)
-        : this(model, strategy, Checked(options), TrainingEnvironment.From(options), options.TrainData!, options.ValidData)
+        : this(model, strategy, Checked(options), TrainingEnvironment.From(options), options.TrainData!, options.ValidData, OwnBudget(options))
     {
     }
 
     /// <summary>
     /// A loop in an environment resolved by its caller (an ML.NET Fit, for its search and final training), on data the
     /// caller supplies; the options' own environment and data settings are not read. Seeds torch's generator, as the
-    /// public constructor does, so a phase draws the same numbers as the same run written by hand.
+    /// public constructor does, so a phase draws the same numbers as the same run written by hand. A
+    /// <paramref name="budget"/> replaces the options' own <see cref="OneShotTrainerOptions.TimeBudget"/> (a Fit's share of its budget).
     /// </summary>
     /// <remarks>
     /// With <see cref="OneShotTrainerOptions.MaxParameters"/>, <c>budgetModel</c> is the supernet whose architectures the
@@ -42,7 +43,8 @@ public sealed class OneShotTrainer : IDisposable
     /// and <c>optionPath</c> where the options sit, for messages (<c>Search.</c>).
     /// </remarks>
     internal OneShotTrainer(nn.Module<Tensor, Tensor> model, IOneShotStrategy strategy, OneShotTrainerOptions options,
-        TrainingEnvironment environment, TensorDataset trainData, TensorDataset? validData, nn.Module? budgetModel = null, string optionPath = "")
+        TrainingEnvironment environment, TensorDataset trainData, TensorDataset? validData, TimeBudget? budget = null,
+        nn.Module? budgetModel = null, string optionPath = "")
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(strategy);
@@ -50,13 +52,14 @@ public sealed class OneShotTrainer : IDisposable
         Options = options;
         Strategy = strategy;
         Environment = environment;
-        // Before anything is placed or trained: an unreachable budget is a mistake in the options.
-        var budget = options.MaxParameters is { } max ? new ParameterBudget(max, new ParameterCounter(budgetModel ?? model), optionPath) : null;
+        Budget = budget ?? OwnBudget(options);
+        // Before anything is placed or trained: an unreachable parameter budget is a mistake in the options.
+        var parameterBudget = options.MaxParameters is { } max ? new ParameterBudget(max, new ParameterCounter(budgetModel ?? model), optionPath) : null;
         Runtime.TorchRuntime.ManualSeed(environment.Seed);
         model.to(Device);
         var (train, valid) = PlaceData(trainData, validData);
         var optimizer = WeightOptimizers.Create(model.parameters(), options);
-        context = new OneShotContext(model, environment, options, train, valid, optimizer, budget);
+        context = new OneShotContext(model, environment, options, train, valid, optimizer, parameterBudget);
         try
         {
             strategy.Attach(context);
@@ -81,6 +84,16 @@ public sealed class OneShotTrainer : IDisposable
     /// <summary>The device the model and data live on.</summary>
     public Device Device => Environment.Device;
 
+    /// <summary>The time budget this training keeps, or null for none (the epochs of the options run).</summary>
+    internal TimeBudget? Budget { get; }
+
+    /// <summary>
+    /// Whether the time budget ended the training before its most epochs (<see cref="OneShotTrainerOptions.Epochs"/>, or
+    /// through ML.NET a bound the budget alone decides): it planned fewer epochs, or cut the last one short (the
+    /// history's records say which: <see cref="EpochRecord.TimeLeft"/>, <see cref="EpochRecord.CutShortByTimeBudget"/>).
+    /// </summary>
+    public bool StoppedByTimeBudget => Budget is not null && (Budget.CutShort || history.Count < Budget.MaxEpochs);
+
     /// <summary>The model being searched.</summary>
     public nn.Module<Tensor, Tensor> Model => context.Model;
 
@@ -99,7 +112,7 @@ public sealed class OneShotTrainer : IDisposable
     /// of an epoch; with <see cref="OneShotTrainerOptions.WarmupEpochs"/>, a linear warm-up first and then the cosine,
     /// both step by step.
     /// </summary>
-    public double LearningRateAt(int epoch, int step = 0, int stepsInEpoch = 1) => LearningRateSchedule.At(Options, epoch, step, stepsInEpoch);
+    public double LearningRateAt(int epoch, int step = 0, int stepsInEpoch = 1) => LearningRateSchedule.At(Options, context.Epochs, epoch, step, stepsInEpoch);
 
     /// <summary>Runs the epochs not yet finished and returns the whole history.</summary>
     /// <exception cref="OperationCanceledException">The options' token was cancelled (checked between steps).</exception>
@@ -110,9 +123,10 @@ public sealed class OneShotTrainer : IDisposable
     public IReadOnlyList<EpochRecord> Train()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
+        Budget?.Start();
         try
         {
-            for (int epoch = CompletedEpochs; epoch < Options.Epochs; epoch++)
+            for (int epoch = CompletedEpochs; epoch < context.Epochs; epoch++)
             {
                 RunEpoch(epoch);
             }
@@ -122,6 +136,11 @@ public sealed class OneShotTrainer : IDisposable
             string failure = Path.Combine(directory, "non-finite");
             SaveCheckpoint(failure);
             throw error.WithCheckpoint(failure);
+        }
+        finally
+        {
+            Budget?.Stop();
+            Environment.Threading.Restore();
         }
         return history;
     }
@@ -181,7 +200,7 @@ public sealed class OneShotTrainer : IDisposable
         }
         catch (NonFiniteTrainingException error) when (error.Phase is null)
         {
-            throw error.At(phase.Name, context.Epoch, Options.Epochs, step, phase.Steps);
+            throw error.At(phase.Name, context.Epoch, context.Epochs, step, phase.Steps);
         }
         context.ReleaseFreedMemory();
         return result;
@@ -227,27 +246,55 @@ public sealed class OneShotTrainer : IDisposable
         var means = new EpochMeans();
         var phases = Strategy.PlanEpoch(epoch);
         int stepsInEpoch = phases.Sum(p => p.Steps), stepOfEpoch = 0;
+        bool cutShort = false;
         foreach (var phase in phases)
         {
             // Every phase starts in training mode; a phase that wants otherwise (ENAS's controller) switches in its steps.
             Model.train();
-            for (int step = 0; step < phase.Steps; step++)
+            for (int step = 0; step < phase.Steps && !cutShort; step++)
             {
                 Environment.CancellationToken.ThrowIfCancellationRequested();
+                if (Budget is not null && !Budget.StepFits(phase.Name))
+                {
+                    cutShort = true;
+                    Environment.Log?.Invoke($"Time budget: epoch {epoch + 1} ends after {stepOfEpoch} of {stepsInEpoch} steps; the next would not end within {Budget.Length}.");
+                    break;
+                }
+                Environment.Threading.BeforeStep();
                 context.WeightOptimizer.LearningRate = LearningRateAt(epoch, stepOfEpoch++, stepsInEpoch);
+                long started = Stopwatch.GetTimestamp();
                 var result = RunStep(phase, step);
+                if (Budget is not null)
+                {
+                    Budget.StepTook(phase.Name, Stopwatch.GetElapsedTime(started));
+                    context.Epochs = Budget.GuessDuringFirstEpoch(stepOfEpoch, stepsInEpoch, clock.Elapsed);
+                }
                 means.Add(result);
                 if (Options.LogFrequency > 0 && ((step + 1) % Options.LogFrequency == 0 || step + 1 == phase.Steps))
                 {
-                    Environment.Log?.Invoke($"Epoch [{epoch + 1}/{Options.Epochs}] {phase.Name} step [{step + 1}/{phase.Steps}] {means.Describe()}");
+                    Environment.Log?.Invoke($"Epoch [{epoch + 1}/{context.Epochs}] {phase.Name} step [{step + 1}/{phase.Steps}] {means.Describe()}");
                 }
-                Environment.Progress?.Report(new OneShotProgress(epoch, Options.Epochs, phase.Name, step + 1, phase.Steps, means.Loss, means.Metric));
+                Environment.Progress?.Report(new OneShotProgress(epoch, context.Epochs, phase.Name, step + 1, phase.Steps, means.Loss, means.Metric)
+                {
+                    TimeLeft = Budget?.Left,
+                });
             }
         }
+        if (Budget is not null)
+        {
+            int planned = Budget.PlanAfterSteps(epoch, clock.Elapsed);
+            if (planned != context.Epochs)
+            {
+                Environment.Log?.Invoke($"Time budget: {planned} epochs fit in {Budget.Length} ({Budget.Left.TotalSeconds:F0} s left after epoch {epoch + 1}'s steps).");
+                context.Epochs = planned;
+            }
+        }
+        var validationClock = Stopwatch.StartNew();
         var validation = Strategy.Validate(epoch);
+        Budget?.EpochTook(clock.Elapsed, validationClock.Elapsed);
         if (validation is not null && !double.IsFinite(validation.Loss))
         {
-            throw new NonFiniteTrainingException("validation loss", validation.Loss).At("validation", epoch, Options.Epochs, null, null);
+            throw new NonFiniteTrainingException("validation loss", validation.Loss).At("validation", epoch, context.Epochs, null, null);
         }
         var record = new EpochRecord
         {
@@ -260,16 +307,22 @@ public sealed class OneShotTrainer : IDisposable
             Values = means.Values(),
             ArchitectureWeights = Strategy.ArchitectureWeights(),
             Elapsed = clock.Elapsed,
+            PlannedEpochs = Budget is null ? null : context.Epochs,
+            TimeLeft = Budget?.Left,
+            CutShortByTimeBudget = cutShort,
         };
         history.Add(record);
         if (Options.CheckpointDirectory is { } directory)
         {
             SaveCheckpoint(directory);
         }
-        Environment.Log?.Invoke($"Epoch [{epoch + 1}/{Options.Epochs}] done in {record.Elapsed.TotalSeconds:F1} s: {means.Describe()}" +
+        Environment.Log?.Invoke($"Epoch [{epoch + 1}/{context.Epochs}] done in {record.Elapsed.TotalSeconds:F1} s: {means.Describe()}" +
             (validation is null ? "" : $" valid loss {validation.Loss:F4} metric {validation.Metric:F4}"));
-        Environment.Progress?.Report(new OneShotProgress(epoch, Options.Epochs, "epoch", 1, 1, means.Loss, means.Metric, record));
+        Environment.Progress?.Report(new OneShotProgress(epoch, context.Epochs, "epoch", 1, 1, means.Loss, means.Metric, record) { TimeLeft = Budget?.Left });
     }
+
+    private static TimeBudget? OwnBudget(OneShotTrainerOptions options) =>
+        options.TimeBudget is { } length ? new TimeBudget(length, options.Epochs) : null;
 
     private static OneShotTrainerOptions Checked(OneShotTrainerOptions options)
     {

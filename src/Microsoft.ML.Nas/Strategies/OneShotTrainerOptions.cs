@@ -32,6 +32,16 @@ public class OneShotTrainerOptions
     /// <summary>Number of epochs; default 10.</summary>
     public int Epochs { get; set; } = 10;
 
+    /// <summary>
+    /// The time the training may take; null (default) runs <see cref="Epochs"/> epochs. When set, the loop times the
+    /// first epoch, plans the epochs that fit (at most <see cref="Epochs"/>; fewer when the run falls behind) and sizes
+    /// the cosine schedule (and drop-path's ramp, the weight average's end) to them, and ends an epoch early when its next
+    /// step would not end in time; 3 % of the budget and the longest validation are kept for what follows the last step.
+    /// The history records the plan, the time left and a cut-short epoch. A resumed training gets the budget afresh.
+    /// Through ML.NET, <c>NasOptions.TimeBudget</c> budgets the whole Fit instead.
+    /// </summary>
+    public TimeSpan? TimeBudget { get; set; }
+
     /// <summary>Samples per batch; default 64.</summary>
     public int BatchSize { get; set; } = 64;
 
@@ -84,8 +94,9 @@ public class OneShotTrainerOptions
     public string? Device { get; set; }
 
     /// <summary>
-    /// libtorch intra-op threads; null (default) for <see cref="Runtime.TorchRuntime.DefaultThreadCount"/>. Through
-    /// ML.NET, Fit sets it from <c>NasOptions.Threads</c>.
+    /// libtorch intra-op threads; null (default) for <see cref="Runtime.TorchRuntime.DefaultThreadCount"/>, lowered on the
+    /// CPU while other processes keep processors busy and raised again when they stop (a pinned count never changes, and
+    /// keeps a seeded run bit-identical on a busy machine). Through ML.NET, Fit sets it from <c>NasOptions.Threads</c>.
     /// </summary>
     public int? Threads { get; set; }
 
@@ -158,6 +169,7 @@ public class OneShotTrainerOptions
         ArgumentNullException.ThrowIfNull(path);
         OptionCheck.Positive(Epochs, path + nameof(Epochs));
         OptionCheck.Positive(BatchSize, path + nameof(BatchSize));
+        OptionCheck.Require(TimeBudget is null || TimeBudget > TimeSpan.Zero, path + nameof(TimeBudget), TimeBudget, "positive, or null for no budget");
         OptionCheck.NonNegative(LearningRate, path + nameof(LearningRate));
         OptionCheck.NonNegative(MinLearningRate, path + nameof(MinLearningRate));
         OptionCheck.Require(WarmupEpochs >= 0 && WarmupEpochs < Epochs, path + nameof(WarmupEpochs), WarmupEpochs,

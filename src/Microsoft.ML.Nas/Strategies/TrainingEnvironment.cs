@@ -1,4 +1,5 @@
 using Microsoft.ML.Nas.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Nas.Strategies;
@@ -22,8 +23,14 @@ public sealed record TrainingEnvironment
     /// <summary>The device the model and data live on.</summary>
     public Device Device { get; }
 
-    /// <summary>libtorch's intra-op thread count, as configured when the environment was resolved.</summary>
+    /// <summary>
+    /// libtorch's intra-op thread count, as configured when the environment was resolved. Unless the options pinned it,
+    /// training on the CPU lowers it while other processes keep processors busy (see <c>TorchRuntime.DefaultThreadCount</c>).
+    /// </summary>
     public int Threads { get; }
+
+    /// <summary>Adapts the thread count to the machine's load before each step, or keeps it where it was pinned.</summary>
+    internal ThreadGovernor Threading { get; private init; } = null!;
 
     /// <summary>Seed of torch's generators (the CPU's and every GPU's), of batch shuffles and splits, and of the strategies' own samplers.</summary>
     public long Seed { get; }
@@ -49,7 +56,10 @@ public sealed record TrainingEnvironment
     {
         TorchRuntime.EnsureAvailable();
         int count = TorchRuntime.ConfigureThreads(threads);
-        return new TrainingEnvironment(DeviceSelection.Resolve(device), count, seed, cancellationToken) { Progress = progress, Log = log };
+        var resolved = DeviceSelection.Resolve(device);
+        // Only an unpinned count on the CPU follows the load: on CUDA the host threads only launch kernels.
+        var threading = threads is null && resolved.type == DeviceType.CPU ? ThreadGovernor.Adaptive(count, log) : ThreadGovernor.Fixed(count);
+        return new TrainingEnvironment(resolved, count, seed, cancellationToken) { Progress = progress, Log = log, Threading = threading };
     }
 
     /// <summary>The environment a plain-TorchSharp trainer's options describe.</summary>

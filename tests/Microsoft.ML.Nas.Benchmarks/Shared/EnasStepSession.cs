@@ -22,7 +22,7 @@ internal sealed class EnasStepSession : IDisposable
     private readonly TensorDataset data;
     private readonly nn.Module<Tensor, Tensor> model;
 
-    public EnasStepSession(EnasBenchmarkConfig config, string device, int threads, bool releaseFreedMemory = true,
+    public EnasStepSession(EnasBenchmarkConfig config, string device, int? threads, bool releaseFreedMemory = true,
         double? freedMemorySlack = null)
     {
         Config = config;

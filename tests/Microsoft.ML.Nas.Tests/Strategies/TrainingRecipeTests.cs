@@ -50,20 +50,20 @@ public sealed class TrainingRecipeTests
         double Cosine(double done) => 0.01 + 0.09 * (1 + Math.Cos(Math.PI * done / 2.5)) / 2;
 
         // Warm-up counts the step itself: step 0 of epoch 0 has done a quarter epoch of the 1.5.
-        Assert.AreEqual(0.1 * 0.25 / 1.5, LearningRateSchedule.At(options, 0, 0, Steps), 1e-12);
-        Assert.AreEqual(0.1 * 1.0 / 1.5, LearningRateSchedule.At(options, 0, 3, Steps), 1e-12);
-        Assert.AreEqual(0.1, LearningRateSchedule.At(options, 1, 1, Steps), 1e-12, "the last warm-up step reaches the full rate");
-        Assert.AreEqual(0.1, LearningRateSchedule.At(options, 1, 2, Steps), 1e-12, "the cosine starts at the full rate");
-        Assert.AreEqual(0.055, LearningRateSchedule.At(options, 2, 3, Steps), 1e-12, "half way through the cosine");
-        Assert.AreEqual(Cosine(2.25), LearningRateSchedule.At(options, 3, 3, Steps), 1e-12);
+        Assert.AreEqual(0.1 * 0.25 / 1.5, LearningRateSchedule.At(options, options.Epochs, 0, 0, Steps), 1e-12);
+        Assert.AreEqual(0.1 * 1.0 / 1.5, LearningRateSchedule.At(options, options.Epochs, 0, 3, Steps), 1e-12);
+        Assert.AreEqual(0.1, LearningRateSchedule.At(options, options.Epochs, 1, 1, Steps), 1e-12, "the last warm-up step reaches the full rate");
+        Assert.AreEqual(0.1, LearningRateSchedule.At(options, options.Epochs, 1, 2, Steps), 1e-12, "the cosine starts at the full rate");
+        Assert.AreEqual(0.055, LearningRateSchedule.At(options, options.Epochs, 2, 3, Steps), 1e-12, "half way through the cosine");
+        Assert.AreEqual(Cosine(2.25), LearningRateSchedule.At(options, options.Epochs, 3, 3, Steps), 1e-12);
 
         // Without warm-up every step of an epoch keeps the epoch's rate, exactly as the per-epoch schedule had it.
         options.WarmupEpochs = 0;
         for (int epoch = 0; epoch < 4; epoch++)
         {
             double perEpoch = options.MinLearningRate + (options.LearningRate - options.MinLearningRate) * (1 + Math.Cos(Math.PI * epoch / options.Epochs)) / 2;
-            Assert.AreEqual(perEpoch, LearningRateSchedule.At(options, epoch, 0, Steps));
-            Assert.AreEqual(perEpoch, LearningRateSchedule.At(options, epoch, 3, Steps));
+            Assert.AreEqual(perEpoch, LearningRateSchedule.At(options, options.Epochs, epoch, 0, Steps));
+            Assert.AreEqual(perEpoch, LearningRateSchedule.At(options, options.Epochs, epoch, 3, Steps));
         }
     }
 

@@ -37,7 +37,7 @@ internal static class FinalTraining
         try
         {
             using var trainer = new OneShotTrainer(model, new FixedArchitectureStrategy(options, architecture), options,
-                run.EnvironmentFor(NasSearchHistory.FinalPhase), run.Train, run.Validation);
+                run.EnvironmentFor(NasSearchHistory.FinalPhase), run.Train, run.Validation, run.Budget.ForFinal());
             trainer.Train();
             model.eval();
             return (model, trainer.History.Select(r => OneShotBridge.ToHistory(NasSearchHistory.FinalPhase, r)).ToArray());

@@ -22,6 +22,9 @@ internal sealed class NasRun
     /// <summary>The environment Fit resolved once (device, threads, seed, cancellation, log); progress is set per phase.</summary>
     public required TrainingEnvironment Environment { get; init; }
 
+    /// <summary>The Fit's time budget and its division between the phases.</summary>
+    public required FitTimeBudget Budget { get; init; }
+
     /// <summary>Carries ML.NET's cancellation into <see cref="TrainingEnvironment.CancellationToken"/>.</summary>
     public required NasCancellation Cancellation { get; init; }
 

@@ -13,7 +13,7 @@ internal sealed class OneShotBridge(NasRun run, string phase) : IProgress<OneSho
 
     public void Report(OneShotProgress value)
     {
-        run.ReportProgress(new NasProgress(phase, value.Epoch, value.Epochs, value.Step, value.Steps));
+        run.ReportProgress(new NasProgress(phase, value.Epoch, value.Epochs, value.Step, value.Steps) { TimeLeft = run.Budget.Left ?? value.TimeLeft });
         if (value.Completed is { } record)
         {
             run.EpochCompleted(ToHistory(phase, record));

@@ -29,7 +29,7 @@ internal sealed class OneShotSearch<TSearch>(string name, SearchSpaceSpec defaul
         using var budgetModel = search.MaxParameters is not null && !ReferenceEquals(run.FinalSpec, run.Spec)
             ? SearchSpaceRegistry.Build(run.FinalSpec, run.Context) : null;
         using var trainer = new OneShotTrainer(supernet, createStrategy(search), search,
-            run.EnvironmentFor(NasSearchHistory.SearchPhase), run.Train, run.Validation, budgetModel, "Search.");
+            run.EnvironmentFor(NasSearchHistory.SearchPhase), run.Train, run.Validation, run.Budget.ForSearch(), budgetModel, "Search.");
         trainer.Train();
         var architecture = trainer.Export();
         return (architecture, trainer.History.Select(r => OneShotBridge.ToHistory(NasSearchHistory.SearchPhase, r)).ToArray());

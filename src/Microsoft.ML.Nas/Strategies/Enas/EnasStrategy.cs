@@ -177,8 +177,8 @@ public sealed class EnasStrategy : IOneShotStrategy
                     }
                     architecture = enas.Export();
                 }
-                while (ctx.Budget is { } budget && !budget.Fits(architecture) && ++draws < BestOfSamples.DrawsPerSample);
-                if (ctx.Budget is { } limit && !limit.Fits(architecture))
+                while (ctx.ParameterBudget is { } budget && !budget.Fits(architecture) && ++draws < BestOfSamples.DrawsPerSample);
+                if (ctx.ParameterBudget is { } limit && !limit.Fits(architecture))
                 {
                     throw new InvalidOperationException(
                         $"ENAS export: none of {draws} sampled architectures has {limit} (the smallest network of this space has {limit.Counter.Smallest}); raise {nameof(options.MaxParameters)}.");

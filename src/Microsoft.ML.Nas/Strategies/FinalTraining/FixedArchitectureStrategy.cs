@@ -42,7 +42,7 @@ internal sealed class FixedArchitectureStrategy : IOneShotStrategy
     {
         if (Context.Model is IDropPathModel dropPath)
         {
-            dropPath.DropPathProbability = options.DropPathProbability * epoch / options.Epochs;
+            dropPath.DropPathProbability = options.DropPathProbability * epoch / Context.Epochs;
         }
     }
 
@@ -70,7 +70,7 @@ internal sealed class FixedArchitectureStrategy : IOneShotStrategy
     /// <remarks>The loop calls it once after the steps of every epoch: after the last, the average becomes the weights.</remarks>
     public EvaluationResult? Validate(int epoch)
     {
-        if (average is not null && epoch == options.Epochs - 1)
+        if (average is not null && epoch == Context.Epochs - 1)
         {
             average.CopyToParameters();
         }

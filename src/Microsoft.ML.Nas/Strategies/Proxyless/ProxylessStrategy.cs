@@ -161,7 +161,7 @@ public sealed class ProxylessStrategy : IOneShotStrategy
     public Architecture Export()
     {
         var architecture = Mutator.Export();
-        return context?.Budget is { } budget ? BudgetedArgmax.Fit(Mutator.SearchSpace, architecture, Mutator.Weights(), budget) : architecture;
+        return context?.ParameterBudget is { } budget ? BudgetedArgmax.Fit(Mutator.SearchSpace, architecture, Mutator.Weights(), budget) : architecture;
     }
 
     /// <inheritdoc/>

@@ -40,7 +40,7 @@ public sealed class SposStrategy : IOneShotStrategy
             var (_, single, evolve) = Attached;
             var best = evolve.Best;
             return evolve.Evaluated.Select(c => new ScoredArchitecture(ToArchitecture(single, c.Chosen), c.Score, c.Loss,
-                context!.Budget?.Counter.Count(ToMasks(single, c.Chosen)), ReferenceEquals(c, best))).ToList();
+                context!.ParameterBudget?.Counter.Count(ToMasks(single, c.Chosen)), ReferenceEquals(c, best))).ToList();
         }
     }
 
@@ -68,7 +68,8 @@ public sealed class SposStrategy : IOneShotStrategy
     public IReadOnlyList<OneShotPhase> PlanEpoch(int epoch)
     {
         var (ctx, single, _) = Attached;
-        return epoch == ctx.Options.Epochs - 1 ? [single.TrainPhase, new OneShotPhase(EvolutionPhase, options.Generations)] : [single.TrainPhase];
+        // The last epoch of the plan (fewer than Options.Epochs under a time budget) ends with the evolution.
+        return epoch >= ctx.Epochs - 1 ? [single.TrainPhase, new OneShotPhase(EvolutionPhase, options.Generations)] : [single.TrainPhase];
     }
 
     /// <inheritdoc/>
@@ -118,7 +119,7 @@ public sealed class SposStrategy : IOneShotStrategy
             EvolutionStep(lastOfPhase: false);
         }
         var best = evolve.Best ?? throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-            $"SPOS found no architecture with {ctx.Budget} among its draws (the smallest network of this space has {ctx.Budget?.Counter.Smallest}); raise {nameof(options.MaxParameters)}."));
+            $"SPOS found no architecture with {ctx.ParameterBudget} among its draws (the smallest network of this space has {ctx.ParameterBudget?.Counter.Smallest}); raise {nameof(options.MaxParameters)}."));
         var architecture = ToArchitecture(single, best.Chosen);
         single.Mutator.SetDecisions(architecture);
         ctx.Log(string.Create(CultureInfo.InvariantCulture,
@@ -137,7 +138,7 @@ public sealed class SposStrategy : IOneShotStrategy
         {
             return StepResult.None;
         }
-        var budget = ctx.Budget;
+        var budget = ctx.ParameterBudget;
         var generation = evolve.RunGeneration(
             chosen => budget is null || budget.Fits(ToMasks(single, chosen)),
             chosen =>

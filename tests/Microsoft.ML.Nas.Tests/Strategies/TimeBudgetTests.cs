@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Microsoft.ML.Nas.Data;
+using Microsoft.ML.Nas.Strategies;
+using Microsoft.ML.Nas.Strategies.Darts;
+using Microsoft.ML.Nas.Tests.Strategies.Darts;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Tests.Strategies;
+
+/// <summary>A time budget plans the epochs that fit, sizes the schedule to them and ends on time.</summary>
+[TestClass]
+public sealed class TimeBudgetTests
+{
+    [TestMethod]
+    public void The_plan_fits_the_first_epoch_into_the_budget_and_only_shrinks_after()
+    {
+        var now = TimeSpan.Zero;
+        var budget = new TimeBudget(TimeSpan.FromSeconds(100), maxEpochs: 1_000, () => now);
+
+        Assert.AreEqual(1_000, budget.PlannedEpochs, "unplanned: the bound");
+        now = TimeSpan.FromSeconds(0.3);
+        Assert.AreEqual(1_000, budget.GuessDuringFirstEpoch(stepsDone: 2, stepsInEpoch: 30, now), "no guess before three steps");
+        now = TimeSpan.FromSeconds(0.9);
+        // 0.3 s a step, 30 steps: 9 s an epoch; 97 s usable (3 % kept) → 10 epochs.
+        Assert.AreEqual(10, budget.GuessDuringFirstEpoch(3, 30, now));
+
+        now = TimeSpan.FromSeconds(9);
+        // 100 − 3 (reserve) − 9 (spent) = 88 s: 9 more epochs of 9 s, this one counted.
+        Assert.AreEqual(10, budget.PlanAfterSteps(epoch: 0, stepsTime: TimeSpan.FromSeconds(9)));
+        now = TimeSpan.FromSeconds(10);
+        budget.EpochTook(TimeSpan.FromSeconds(10), validationTime: TimeSpan.FromSeconds(1));
+
+        now = TimeSpan.FromSeconds(20);
+        // Reserve now 3 + 1 (the validation): 100 − 4 − 20 = 76 s for epochs of 10 s: 7 more, 9 in all.
+        Assert.AreEqual(9, budget.PlanAfterSteps(1, TimeSpan.FromSeconds(9)));
+        budget.EpochTook(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
+        now = TimeSpan.FromSeconds(25);
+        Assert.AreEqual(9, budget.PlanAfterSteps(2, TimeSpan.FromSeconds(4)), "a run ahead of its plan keeps it (no second warm schedule)");
+
+        budget.StepTook("train", TimeSpan.FromSeconds(0.5));
+        now = TimeSpan.FromSeconds(95.5);
+        Assert.IsTrue(budget.StepFits("train"), "95.5 + 0.5 ends by 96 (100 less the 4 s reserve)");
+        now = TimeSpan.FromSeconds(95.6);
+        Assert.IsFalse(budget.StepFits("train"));
+        Assert.IsTrue(budget.CutShort);
+        Assert.AreEqual(4, budget.PlanAfterSteps(3, TimeSpan.FromSeconds(5)), "an epoch cut short is the last");
+        Assert.AreEqual(TimeSpan.FromSeconds(4.4), budget.Left);
+    }
+
+    [TestMethod]
+    public void A_budgeted_training_ends_on_time_with_its_schedule_sized_to_the_plan()
+    {
+        var budget = TimeSpan.FromSeconds(1.5);
+        using var data = TensorDataset.FromArrays([.. Enumerable.Range(0, 128 * 6).Select(i => (float)Math.Sin(i))], [6],
+            [.. Enumerable.Range(0, 128).Select(i => (long)(i % 2))], CPU, 2);
+        using var model = new EdgeNet(6, 4, 2);
+        var timeLeft = new List<TimeSpan>();
+        var options = new DartsTrainerOptions
+        {
+            TrainData = data, Device = "cpu", Threads = 1, Epochs = 100_000, BatchSize = 16, LearningRate = 0.1, MinLearningRate = 0.01,
+            TimeBudget = budget, Progress = new Recorder(p => timeLeft.Add(p.TimeLeft!.Value)),
+        };
+        using var trainer = new DartsTrainer(model, options);
+
+        var clock = Stopwatch.StartNew();
+        var history = trainer.Train();
+        clock.Stop();
+
+        Assert.IsTrue(trainer.Loop.StoppedByTimeBudget);
+        Assert.IsTrue(history.Count >= 2, $"{history.Count} epochs of a few milliseconds in {budget}");
+        Assert.IsTrue(clock.Elapsed < budget + TimeSpan.FromSeconds(0.5), $"Train took {clock.Elapsed} for a budget of {budget}");
+        int planned = history[^1].PlannedEpochs!.Value;
+        Assert.IsTrue(history[^1].CutShortByTimeBudget || history.Count == planned,
+            $"the last epoch is the planned last ({history.Count} of {planned}) or was cut short");
+        for (int e = 1; e < history.Count; e++)
+        {
+            // The rate of epoch e was set from the plan made after epoch e − 1's steps.
+            double cosine = 0.01 + 0.09 * (1 + Math.Cos(Math.PI * e / history[e - 1].PlannedEpochs!.Value)) / 2;
+            Assert.AreEqual(cosine, history[e].LearningRate, 1e-12, $"epoch {e}");
+        }
+        Assert.IsTrue(history[^1].LearningRate < 0.1 * 0.5 || history[^1].CutShortByTimeBudget,
+            $"the schedule decays within the budget: last rate {history[^1].LearningRate}");
+        Assert.IsTrue(timeLeft.Zip(timeLeft.Skip(1)).All(p => p.Second <= p.First), "progress reports a time left that only falls");
+        Assert.IsTrue(history.All(r => r.TimeLeft is not null && r.ToMetrics().ContainsKey("timeLeftSeconds")));
+    }
+
+    [TestMethod]
+    public void A_negative_budget_is_refused_by_name()
+    {
+        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            new DartsTrainerOptions { TimeBudget = TimeSpan.FromSeconds(-1) }.Validate("Search."));
+        Assert.AreEqual("Search.TimeBudget", error.ParamName);
+    }
+
+    private sealed class Recorder(Action<OneShotProgress> report) : IProgress<OneShotProgress>
+    {
+        public void Report(OneShotProgress value) => report(value);
+    }
+}
