@@ -48,6 +48,7 @@ internal static class BaselinesReport
             MLNet("DARTS (darts-cells, C 8, 3 cells of 3 nodes)", digits, trainIndices, null, ml => ml.Nas().Darts(DartsOptions(options))),
             MLNet("Random (enas-macro, 4 layers of 16)", digits, trainIndices, null, ml => ml.Nas().Random(RandomOptions(options))),
             MLNet("SPOS (enas-macro, 4 layers of 16)", digits, trainIndices, null, ml => ml.Nas().Spos(SposOptions(options))),
+            MLNet("ProxylessNAS (mlp, 2 layers of 128)", digits, trainIndices, null, ml => ml.Nas().Proxyless(ProxylessOptions(options))),
         ];
         var results = entries.ToDictionary(e => e.Name, _ => new List<Result>());
         for (int seed = 1; seed <= options.Seeds; seed++)
@@ -116,6 +117,18 @@ internal static class BaselinesReport
         };
         options.Recipe.ApplyTo(spos.Final, options.Epochs);
         return spos;
+    }
+
+    // ProxylessNAS searches LayerChoices only: the mlp space, its widths and activations.
+    private static ProxylessOptions ProxylessOptions(BenchmarkArguments options)
+    {
+        var proxyless = new ProxylessOptions
+        {
+            SearchSpace = SearchSpaces.Mlp(layers: 2, hidden: 128), ImageShape = (1, MnistDigits.Side, MnistDigits.Side),
+            FinalWidthMultiplier = options.Recipe.Width, Search = { Epochs = options.SearchEpochs }, Device = options.Device, Threads = options.Threads,
+        };
+        options.Recipe.ApplyTo(proxyless.Final, options.Epochs);
+        return proxyless;
     }
 
     internal static DartsOptions DartsOptions(BenchmarkArguments options)
