@@ -25,7 +25,8 @@ internal sealed class ConsoleProgressBar : IProgress<NasProgress>
         lastDraw = clock.Elapsed;
         int filled = (int)Math.Round(value.Fraction * Width);
         string line = $"  {value.Phase,-6} [{new string('#', filled)}{new string('.', Width - filled)}] {value.Fraction,4:P0}  " +
-                      $"epoch {value.Epoch + 1}/{value.Epochs}, batch {value.Batch}/{value.Batches}, {clock.Elapsed.TotalSeconds:F0} s";
+                      $"epoch {value.Epoch + 1}/{value.Epochs}, batch {value.Batch}/{value.Batches}, {clock.Elapsed.TotalSeconds:F0} s" +
+                      (value.TimeLeft is { } left ? $", {left.TotalSeconds:F0} s left" : "");
         if (Console.IsOutputRedirected)
         {
             if (phaseChanged)

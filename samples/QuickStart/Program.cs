@@ -7,8 +7,8 @@ using Microsoft.ML.Nas.Spaces;
 using QuickStart;
 
 // The main job: an ENAS search on the embedded MNIST digits (8,000 train / 2,000 test) through mlContext.Nas(), then
-// Evaluate, Save, Load in a fresh MLContext and a prediction from the loaded model; then a picture of the found
-// architecture and the search report, written beside the model.
+// Evaluate, Save, Load in a fresh MLContext and a prediction from the loaded model; then the network as ONNX (scored
+// by ONNX Runtime), a picture of the found architecture and the search report, written beside the model.
 //   dotnet run -c Release --project samples/QuickStart -- [options]     (--help lists them)
 QuickStartOptions options;
 try
@@ -43,12 +43,16 @@ var enas = new EnasOptions
         WeightOptimizer = options.Optimizer, WeightAverageDecay = options.Ema,
     },
     FinalWidthMultiplier = options.FinalWidth, FinalDepthMultiplier = options.FinalDepth,
+    TimeBudget = options.Budget, SearchTimeFraction = options.SearchShare,
     Device = options.Device, Threads = options.Threads, Progress = progress,
 };
-Console.WriteLine($"ENAS on MNIST digits: {enas.SearchSpace}, {options.SearchEpochs} search epochs × {options.ChildSteps} child steps, " +
-                  $"{options.FinalEpochs} final epochs (width ×{options.FinalWidth}, depth ×{options.FinalDepth}, {options.Optimizer} {options.FinalLearningRate}, " +
+Console.WriteLine($"ENAS on MNIST digits: {enas.SearchSpace}, " +
+                  (options.Budget is { } budget
+                      ? $"a time budget of {budget} ({options.SearchShare:P0} to the search; epochs of {options.ChildSteps} child steps), final training ("
+                      : $"{options.SearchEpochs} search epochs × {options.ChildSteps} child steps, {options.FinalEpochs} final epochs (") +
+                  $"width ×{options.FinalWidth}, depth ×{options.FinalDepth}, {options.Optimizer} {options.FinalLearningRate}, " +
                   $"warm-up {options.Warmup}, label smoothing {options.LabelSmoothing}, EMA {options.Ema}), " +
-                  (options.MaxParameters is { } budget ? $"at most {budget:N0} parameters, " : "") + $"device {options.Device}");
+                  (options.MaxParameters is { } maxParameters ? $"at most {maxParameters:N0} parameters, " : "") + $"device {options.Device}");
 
 var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label")
     .Append(mlContext.Nas().Enas(enas))
@@ -84,8 +88,13 @@ Console.WriteLine($"Timings: search {searchSeconds:F1} s, final training {finalS
 Console.WriteLine($"Saved to {options.ModelPath} and loaded in a fresh MLContext: digit {digits.Labels[sample]} predicted as " +
                   $"{prediction.PredictedLabel} (p = {prediction.Score.Max():F3})");
 
-// Beside the model: a picture of the found architecture and the search report, which opens in any browser.
+// Beside the model: the network as ONNX, scored here by ONNX Runtime alone (no TorchSharp, no ML.NET), a picture of
+// the found architecture and the search report, which opens in any browser.
 string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.ModelPath))!, Path.GetFileNameWithoutExtension(options.ModelPath));
+string onnxPath = stem + ".onnx";
+nas.ExportOnnx(onnxPath);
+double onnxAccuracy = OnnxScoring.Accuracy(onnxPath, digits);
+Console.WriteLine($"ONNX model: {onnxPath} ({new FileInfo(onnxPath).Length / 1024.0:N0} KiB); ONNX Runtime test accuracy {onnxAccuracy:P2} on {MnistDigits.TestCount} digits");
 string picture = stem + "-architecture.png", report = stem + "-report.html";
 nas.DrawArchitecture(picture);
 nas.WriteReport(report);

@@ -42,6 +42,11 @@ internal sealed class QuickStartOptions
     /// <summary>The most parameters the served network may have (the search exports within it); null for no budget.</summary>
     public long? MaxParameters { get; private set; }
 
+    /// <summary>The whole Fit's time budget; null runs the epoch counts.</summary>
+    public TimeSpan? Budget { get; private set; }
+
+    public double SearchShare { get; private set; } = 0.4;
+
     public string Device { get; private set; } = "auto";
 
     public int? Threads { get; private set; }
@@ -54,6 +59,7 @@ internal sealed class QuickStartOptions
         "--final-width X (final network's width multiplier, 1), --final-depth N (its depth multiplier, 1; not for enas-macro), " +
         "--final-lr X (0.1), --final-wd X (weight decay, 1e-4), --warmup X (warm-up epochs, 0), --label-smoothing X (0), " +
         "--optimizer sgd|nesterov|adamw (sgd), --ema X (weight average decay, 0 = off), --max-params N (parameter budget of the served network, none), " +
+        "--budget T (the whole Fit's time, e.g. 300s, 5m or 1.5h; the epoch counts then no longer decide), --search-share X (the search's share of it, 0.4), " +
         "--device auto|cpu|cuda[:N], --threads N, --model PATH.";
 
     /// <exception cref="ArgumentException">An option is unknown or lacks its value.</exception>
@@ -85,6 +91,8 @@ internal sealed class QuickStartOptions
                 case "--optimizer": options.Optimizer = ParseOptimizer(Value()); break;
                 case "--ema": options.Ema = Real(); break;
                 case "--max-params": options.MaxParameters = long.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--budget": options.Budget = ParseDuration(Value()); break;
+                case "--search-share": options.SearchShare = Real(); break;
                 case "--device": options.Device = Value(); break;
                 case "--threads": options.Threads = Number(); break;
                 case "--model": options.ModelPath = Value(); break;
@@ -93,6 +101,18 @@ internal sealed class QuickStartOptions
             }
         }
         return options;
+    }
+
+    private static TimeSpan ParseDuration(string text)
+    {
+        double Amount(int suffix) => double.Parse(text[..^suffix], CultureInfo.InvariantCulture);
+        return text switch
+        {
+            _ when text.EndsWith('h') => TimeSpan.FromHours(Amount(1)),
+            _ when text.EndsWith('m') => TimeSpan.FromMinutes(Amount(1)),
+            _ when text.EndsWith('s') => TimeSpan.FromSeconds(Amount(1)),
+            _ => TimeSpan.FromSeconds(Amount(0)),
+        };
     }
 
     private static WeightOptimizerKind ParseOptimizer(string name) => name switch

@@ -72,9 +72,9 @@ internal static class BaselinesReport
         }
     }
 
-    private static readonly SearchSpaceSpec EnasSpace = SearchSpaces.EnasMacro(layers: 4, filters: 16);
+    internal static readonly SearchSpaceSpec EnasSpace = SearchSpaces.EnasMacro(layers: 4, filters: 16);
 
-    private static readonly SearchSpaceSpec DartsSpace = SearchSpaces.DartsCells(channels: 8, layers: 3, nodes: 3);
+    internal static readonly SearchSpaceSpec DartsSpace = SearchSpaces.DartsCells(channels: 8, layers: 3, nodes: 3);
 
     // The quick-start's search; the final training is the shared recipe. enas-macro cannot be deepened, only widened.
     internal static EnasOptions EnasOptions(BenchmarkArguments options)

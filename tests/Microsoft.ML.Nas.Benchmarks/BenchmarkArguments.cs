@@ -10,6 +10,12 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
     /// <summary>Training rows of the embedded split to use; null for all 8,000.</summary>
     public int? TrainRows { get; init; }
 
+    /// <summary>The time budget of each Fit in seconds (time-budget).</summary>
+    public double BudgetSeconds { get; init; } = 60;
+
+    /// <summary>Architectures drawn at random from each space (search-vs-random).</summary>
+    public int RandomArchitectures { get; init; } = 5;
+
     /// <summary>Search epochs of the NAS entries (baselines).</summary>
     public int SearchEpochs { get; init; } = 6;
 
@@ -29,7 +35,8 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
         int epochs = 12;
         bool releaseFreedMemory = true;
         double slack = Runtime.NativeMemoryGuard.DefaultSlack;
-        int seeds = 1, searchEpochs = 6, childSteps = 150;
+        int seeds = 1, searchEpochs = 6, childSteps = 150, randomArchitectures = 5;
+        double budgetSeconds = 60;
         int? trainRows = null;
         var recipe = new FinalRecipe();
         for (int i = 1; i < args.Length; i++)
@@ -50,6 +57,8 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
                 case "--train": trainRows = int.Parse(Value()); break;
                 case "--search-epochs": searchEpochs = int.Parse(Value()); break;
                 case "--child-steps": childSteps = int.Parse(Value()); break;
+                case "--random": randomArchitectures = int.Parse(Value()); break;
+                case "--budget": budgetSeconds = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
                 default:
                     recipe = recipe.With(args[i], Value) ?? throw new ArgumentException(
                         $"Unknown option '{args[i]}': expected --rounds, --warmup, --steps, --threads, --device, --config, --epochs, --keep-freed, --slack, " +
@@ -59,7 +68,7 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
         }
         return new BenchmarkArguments(command, rounds, warmup, steps, threads, device, config, epochs, releaseFreedMemory, slack)
         {
-            Seeds = seeds, TrainRows = trainRows, SearchEpochs = searchEpochs, ChildSteps = childSteps, Recipe = recipe,
+            Seeds = seeds, TrainRows = trainRows, SearchEpochs = searchEpochs, ChildSteps = childSteps, Recipe = recipe, RandomArchitectures = randomArchitectures, BudgetSeconds = budgetSeconds,
         };
     }
 }

@@ -9,6 +9,8 @@ using Microsoft.ML.Nas.Runtime;
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- darts --config cifar-first|cifar-second|mnist-first|mnist-second
 //       [--warmup 2] [--steps 200] [--threads 2]   (one configuration per process, so that peak RSS is its own)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- transform [--rounds 5] [--threads N] [--device cpu]
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- onnx [--rounds 5] [--threads N]
+//       (rows/s of the exported ONNX file in ONNX Runtime vs the NasTransformer on the CPU, batch 1 and 256)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- mlnet-baselines [--epochs 12] [--threads N] [--device cpu]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- baselines [--seeds 3] [--epochs 12] [--search-epochs 6] [--child-steps 150]
 //       [--train N] [--lr X] [--wd X] [--shift N] [--lr-warmup X] [--label-smoothing X] [--optimizer sgd|nesterov|adamw] [--ema X]
@@ -20,6 +22,12 @@ using Microsoft.ML.Nas.Runtime;
 //       (ENAS steps quiet and beside a competing core-bound process, the library's thread count against a pinned one)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- sorted-data [--seeds 3] [--train 2000] [--search-epochs 6]
 //       [--child-steps 150] [--epochs 12]   (ENAS and DARTS on the same rows in the split's order and sorted by label)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- search-vs-random [--random 5] [--seeds 3] [--search-epochs 6]
+//       [--child-steps 150] [--epochs 12] [recipe options as for baselines]   (each strategy's found architecture against random ones, same retraining)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- time-budget [--budget 60] [--train N]
+//       (ENAS, DARTS and the MLP space with NasOptions.TimeBudget: Fit's wall time against the budget, planned epochs, accuracy)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- enas-drift [--seeds 3] [--search-epochs 6] [--child-steps 150]
+//       (the quick-start's ENAS search under NNI's controller settings and single changes: the parameter-free share per epoch)
 // darts and enas also take --keep-freed (no release of freed native memory between passes) and --slack F (the guard's slack).
 // tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh, compare-darts.sh and compare-enas.sh run the C# benchmarks and
 // their PyTorch counterparts in pytorch/ side by side.
@@ -42,6 +50,9 @@ switch (options.Command)
     case "transform":
         TransformThroughputReport.Run(options);
         break;
+    case "onnx":
+        OnnxThroughputReport.Run(options);
+        break;
     case "pool-kernels":
         PoolKernelReport.Run(options);
         break;
@@ -60,8 +71,17 @@ switch (options.Command)
     case "sorted-data":
         SortedDataReport.Run(options);
         break;
+    case "search-vs-random":
+        SearchVersusRandomReport.Run(options);
+        break;
+    case "time-budget":
+        TimeBudgetReport.Run(options);
+        break;
+    case "enas-drift":
+        EnasDriftReport.Run(options);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, onnx, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data, search-vs-random, time-budget, enas-drift.");
         return 2;
 }
 return 0;

@@ -1,3 +1,5 @@
+using Microsoft.ML.Nas.Runtime;
+
 namespace Microsoft.ML.Nas.MLNet;
 
 /// <summary>Saving a model so that a failure leaves an existing file as it was.</summary>
@@ -14,20 +16,6 @@ public static class NasModelOperations
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? ".";
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            catalog.Save(model, inputSchema, temporary);
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
+        AtomicFile.Write(path, temporary => catalog.Save(model, inputSchema, temporary));
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.MLNet.Fitting;
 using Microsoft.ML.Nas.MLNet.Persistence;
 using Microsoft.ML.Nas.MLNet.Scoring;
+using Microsoft.ML.Nas.Onnx;
 using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces;
 using Microsoft.ML.Nas.Visualization;
@@ -20,6 +21,15 @@ public sealed class NasTransformer : ITransformer, IDisposable
 {
     /// <summary>How many rows <see cref="Transform"/> scores per forward.</summary>
     public const int ScoringBatchSize = 256;
+
+    /// <summary>The ONNX metadata entry (<see cref="ExportOnnx"/>) holding the search space spec as JSON.</summary>
+    public const string OnnxSpaceMetadataKey = "nas_search_space";
+
+    /// <summary>The ONNX metadata entry (<see cref="ExportOnnx"/>) holding the architecture as JSON (NNI's format).</summary>
+    public const string OnnxArchitectureMetadataKey = "nas_architecture";
+
+    /// <summary>The ONNX metadata entry (<see cref="ExportOnnx"/>) naming the features column the model was trained on.</summary>
+    public const string OnnxFeaturesColumnMetadataKey = "nas_features_column";
 
     private readonly IHost host;
     private readonly NasModelPayload payload;
@@ -76,6 +86,32 @@ public sealed class NasTransformer : ITransformer, IDisposable
 
     /// <summary>Writes <see cref="Architecture"/> to <paramref name="path"/> as JSON (NNI's format).</summary>
     public void ExportArchitecture(string path) => Architecture.Save(path);
+
+    /// <summary>
+    /// Writes the fixed network as an ONNX model (<see cref="OnnxExport"/>) that scores without this library or TorchSharp,
+    /// e.g. with ML.NET's <c>ApplyOnnxModel</c> or ONNX Runtime: input <see cref="OnnxExport.InputName"/> takes the
+    /// Features column's vector, output <see cref="OnnxExport.ProbabilitiesOutputName"/> is the Score column. The
+    /// metadata holds the label's key values (<see cref="OnnxExport.LabelsMetadataKey"/>), the search space and the
+    /// architecture. The file is written atomically.
+    /// </summary>
+    /// <param name="path">The .onnx file to write.</param>
+    /// <param name="options">
+    /// Translators for a custom space's own modules (<see cref="OnnxExportOptions.AddTranslator{TModule}"/>) and more
+    /// metadata; null for none. Its class labels default to the label's key values.
+    /// </param>
+    /// <exception cref="NotSupportedException">The network has a module the export cannot translate (a custom space's own module); the message names it.</exception>
+    public void ExportOnnx(string path, OnnxExportOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var metadata = new Dictionary<string, string>
+        {
+            [OnnxSpaceMetadataKey] = Spec.ToJson(),
+            [OnnxArchitectureMetadataKey] = Architecture.ToJson(),
+            [OnnxFeaturesColumnMetadataKey] = FeatureColumnName,
+        };
+        options = (options ?? new OnnxExportOptions()).WithDefaults(payload.LabelValues?.ToText(), metadata);
+        OnnxExport.Save(Network, SampleShape, path, options);
+    }
 
     /// <summary>
     /// Draws <see cref="Architecture"/> (<see cref="ArchitectureDrawing"/>): <c>.svg</c>, <c>.png</c> (needs the

@@ -116,6 +116,9 @@ public class InputChoice : Mutable<IReadOnlyList<Tensor?>, Tensor>
     /// <summary>The reduced chosen inputs, given by their <see cref="ChooseFrom"/> keys.</summary>
     public Tensor forward(IReadOnlyDictionary<string, Tensor> inputs) => forward(InOrder(inputs));
 
+    /// <summary>The fixed decision, or null before an architecture fixed it.</summary>
+    internal Selection? FixedSelection => fixedSelection;
+
     /// <summary>Fixes the decision: forward then always selects these inputs.</summary>
     internal void Fix(Selection selection)
     {

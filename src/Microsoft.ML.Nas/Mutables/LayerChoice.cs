@@ -125,6 +125,9 @@ public class LayerChoice : Mutable<Tensor, Tensor>
             $"LayerChoice '{Key}' selected no candidate, so it has no output: call Choose(input) and check HasOutput to handle an empty choice.");
     }
 
+    /// <summary>The fixed weights of the kept candidates (a weighting decision), or null when they are only selected or not fixed.</summary>
+    internal IReadOnlyList<float>? FixedWeights => fixedWeights;
+
     /// <summary>Fixes the decision: unchosen candidates are unregistered and disposed.</summary>
     internal void Fix(Selection selection)
     {

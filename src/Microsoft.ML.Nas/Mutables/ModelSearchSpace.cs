@@ -66,6 +66,28 @@ public sealed class ModelSearchSpace
     /// <summary>Whether a decision has <paramref name="key"/>.</summary>
     public bool Contains(string key) => byKey.ContainsKey(key);
 
+    /// <summary>
+    /// The share of layer-choice decisions whose chosen candidate (by <paramref name="maskOf"/>) has no parameters
+    /// (a pool, an identity, a zero); NaN when the space has no layer choice. A key shared by several choices counts once,
+    /// judged by its first.
+    /// </summary>
+    internal double ParameterFreeShare(Func<string, bool[]> maskOf)
+    {
+        int layerChoices = 0, parameterFree = 0;
+        foreach (var decision in Decisions.Where(d => d.Kind == MutableKind.LayerChoice))
+        {
+            layerChoices++;
+            var candidates = ((LayerChoice)decision.Mutables[0]).Candidates;
+            var mask = maskOf(decision.Key);
+            int chosen = Array.IndexOf(mask, true);
+            if (chosen >= 0 && !candidates[chosen].parameters().Any())
+            {
+                parameterFree++;
+            }
+        }
+        return layerChoices == 0 ? double.NaN : (double)parameterFree / layerChoices;
+    }
+
     /// <summary>A readable summary: one line per decision (key, kind, candidates) and the size of the space.</summary>
     public string Summary()
     {

@@ -26,6 +26,9 @@ internal sealed class AveragePool3x3 : nn.Module<Tensor, Tensor>
         this.stride = stride;
     }
 
+    /// <summary>1 or 2.</summary>
+    public int Stride => stride;
+
     public override Tensor forward(Tensor input)
     {
         if (stride != 1 || input.device_type != DeviceType.CPU || input.dim() != 4 || !input.is_floating_point())

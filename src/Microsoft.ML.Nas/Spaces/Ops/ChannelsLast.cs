@@ -44,8 +44,10 @@ public static class ChannelsLast
         }
         var shape = x.shape;
         // libtorch picks a convolution's layout from the strides, and a size-1 channel dimension's stride is free.
+        // TorchSharp's as_strided starts at offset 0 unless told (PyTorch keeps the view's own), so a slice of a
+        // larger tensor names its offset, or the view would read the first rows of the storage.
         return shape[1] == 1 && x.is_contiguous()
-            ? x.as_strided(shape, [shape[2] * shape[3], 1, shape[3], 1])
+            ? x.as_strided(shape, [shape[2] * shape[3], 1, shape[3], 1], x.storage_offset())
             : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
     }
 

@@ -22,6 +22,9 @@ internal sealed class MaxPool3x3 : nn.Module<Tensor, Tensor>
         this.stride = stride;
     }
 
+    /// <summary>1 or 2.</summary>
+    public int Stride => (int)stride;
+
     public override Tensor forward(Tensor input)
     {
         if (ChannelsLast.ConvertOnCpu(input) is not { } channelsLast)

@@ -19,6 +19,9 @@ public sealed class Zero : Module<Tensor, Tensor>
         this.stride = OpChecks.Stride(stride, nameof(stride));
     }
 
+    /// <summary>1 keeps the spatial size, 2 keeps every other row and column.</summary>
+    internal int Stride => stride;
+
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {

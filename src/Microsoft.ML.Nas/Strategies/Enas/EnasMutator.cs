@@ -108,7 +108,7 @@ public sealed class EnasMutator : Mutator
     /// it), with the log-probability of that sample and the number of decisions. Draws nothing: the sampling stream and
     /// the current decisions stay as they were.
     /// </summary>
-    internal (Architecture Architecture, double LogProbability, int Decisions) MostLikely()
+    internal (Architecture Architecture, double LogProbability, int Decisions, double ParameterFreeShare) MostLikely()
     {
         var chosen = new Dictionary<string, bool[]>(StringComparer.Ordinal);
         using var threads = new OneIntraOpThread();
@@ -120,7 +120,7 @@ public sealed class EnasMutator : Mutator
             Visit(root, sampling, chosen);
         }
         var architecture = ArchitectureResolver.Describe(SearchSpace, d => tensor(chosen[d.Key]));
-        return (architecture, sampling.LogProbability.ToDouble(), sampling.Decisions);
+        return (architecture, sampling.LogProbability.ToDouble(), sampling.Decisions, SearchSpace.ParameterFreeShare(key => chosen[key]));
     }
 
     /// <inheritdoc/>

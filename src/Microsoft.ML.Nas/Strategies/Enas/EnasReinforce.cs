@@ -67,8 +67,11 @@ internal sealed class EnasReinforce : IDisposable
     /// <summary>Maximum gradient norm (0: no clipping).</summary>
     public double GradientClip { get; }
 
-    /// <summary>The moving-average baseline (starts at 0); part of a checkpoint.</summary>
+    /// <summary>The moving-average baseline (starts at 0, or at the first reward); part of a checkpoint.</summary>
     public double Baseline { get; set; }
+
+    /// <summary>Whether the baseline starts at the first reward instead of 0 (NNI's start).</summary>
+    public bool BaselineFromFirstReward { get; init; }
 
     /// <summary>Samples observed since the last optimizer step; part of a checkpoint.</summary>
     public int PendingSamples { get; set; }
@@ -98,7 +101,9 @@ internal sealed class EnasReinforce : IDisposable
         double entropy = mutator.SampleEntropy.ToDouble();
         double skipPenalty = mutator.SampleSkipPenalty.ToDouble();
         reward += EntropyWeight * entropy;
-        Baseline = BaselineDecay * Baseline + (1 - BaselineDecay) * reward;
+        // A baseline still at 0 has seen no reward (a checkpoint keeps it, so a resumed run decides alike); a reward of
+        // exactly 0 leaves it there, as the moving average would.
+        Baseline = BaselineFromFirstReward && Baseline == 0 ? reward : BaselineDecay * Baseline + (1 - BaselineDecay) * reward;
         double loss;
         using (var scope = NewDisposeScope())
         {

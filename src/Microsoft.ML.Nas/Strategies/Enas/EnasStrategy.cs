@@ -73,7 +73,10 @@ public sealed class EnasStrategy : IOneShotStrategy
         mutator = new EnasMutator(context.Model, controllerOptions);
         mutator.Controller.to(context.Device);
         reinforce = new EnasReinforce(mutator, options.ControllerLearningRate, options.EntropyWeight, options.SkipWeight,
-            options.BaselineDecay, options.ControllerAggregate, options.ControllerGradientClip);
+            options.BaselineDecay, options.ControllerAggregate, options.ControllerGradientClip)
+        {
+            BaselineFromFirstReward = options.BaselineFromFirstReward,
+        };
         // Stratified, not NNI's last rows: of rows sorted by label, those would be one or two classes.
         (childData, rewardData) = context.TrainData.SplitStratified((double)(count - rewardCount) / count, context.Environment.Seed);
         childBatches = context.CreateStream("enas-child", childData);
@@ -282,13 +285,15 @@ public sealed class EnasStrategy : IOneShotStrategy
 
     /// <summary>
     /// How settled the controller is at the end of an epoch, for the history: the probability per decision (geometric
-    /// mean) of the architecture it finds most likely, and in how many decisions that architecture changed since the
-    /// last epoch. Only the last controller step reports them, so the epoch's mean is their value at its end.
+    /// mean) of the architecture it finds most likely, the share of its layer choices that picked a candidate without
+    /// parameters (pools, identity: a search drifting to them shows here), and in how many decisions that architecture
+    /// changed since the last epoch. Only the last controller step reports them, so the epoch's mean is their value at its end.
     /// </summary>
     private void AddMostLikely(Dictionary<string, double> values, EnasMutator enas)
     {
-        var (architecture, logProbability, decisions) = enas.MostLikely();
+        var (architecture, logProbability, decisions, parameterFree) = enas.MostLikely();
         values["top_architecture_probability"] = Math.Exp(logProbability / Math.Max(1, decisions));
+        values["top_architecture_parameter_free_share"] = parameterFree;
         values["top_architecture_changes"] = mostLikely is null ? 0
             : architecture.Choices.Count(c => !mostLikely.Choices.TryGetValue(c.Key, out var before) || !before.Equals(c.Value));
         mostLikely = architecture;

@@ -49,6 +49,14 @@ public sealed class EnasTrainerOptions : OneShotTrainerOptions
     /// <summary>Decay of the reward's moving-average baseline; default 0.999 (NNI's).</summary>
     public double BaselineDecay { get; set; } = 0.999;
 
+    /// <summary>
+    /// Whether the baseline starts at the first reward instead of 0 (NNI); default false. With NNI's decay of 0.999 a
+    /// baseline that starts at 0 needs thousands of controller samples to reach the rewards, and until then every
+    /// sample beats it, so the controller is pushed towards whatever it drew, most towards what scores well on barely
+    /// trained shared weights (pools). A short search draws a few hundred.
+    /// </summary>
+    public bool BaselineFromFirstReward { get; set; }
+
     /// <summary>Weight of the auxiliary head's loss in child steps, when the model has one; default 0.4 (NNI's).</summary>
     public double AuxiliaryWeight { get; set; } = 0.4;
 

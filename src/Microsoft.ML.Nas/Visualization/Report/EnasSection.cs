@@ -30,6 +30,11 @@ internal static class EnasSection
             html.Append("<figure>").Append(LineChart.Svg("Most likely architecture: decisions changed",
                 [new ChartSeries("changed decisions", ReportInput.Series(search, "top_architecture_changes"), "#c62828")], include: 0)).Append("</figure>");
         }
+        if (search.Any(e => e.Metrics.ContainsKey("top_architecture_parameter_free_share")))
+        {
+            html.Append("<figure>").Append(LineChart.Svg("Most likely architecture: share of parameter-free choices",
+                [new ChartSeries("pools, identities", ReportInput.Series(search, "top_architecture_parameter_free_share"), "#ef6c00")], include: 0)).Append("</figure>");
+        }
         return html.Append("</div></section>").ToString();
     }
 
@@ -45,6 +50,12 @@ internal static class EnasSection
         if (probability.Count > 0)
         {
             parts.Add($"At the end it gave its most likely architecture {SvgFormat.Value(probability[^1])} per decision.");
+        }
+        var parameterFree = ReportInput.Series(search, "top_architecture_parameter_free_share").Where(double.IsFinite).ToList();
+        if (parameterFree.Count > 0)
+        {
+            parts.Add($"{(100 * parameterFree[^1]).ToString("F0", System.Globalization.CultureInfo.InvariantCulture)} % of its layer choices " +
+                "picked an op without parameters (a pool or an identity).");
         }
         var changes = ReportInput.Series(search, "top_architecture_changes");
         int lastChange = Array.FindLastIndex(changes, c => c > 0);

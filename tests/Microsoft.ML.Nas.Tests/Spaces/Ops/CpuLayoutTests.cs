@@ -33,6 +33,13 @@ public sealed class CpuLayoutTests
         digits.add_(1);
         Assert.IsTrue(ChannelsLast.Is(viewed) && viewed.eq(digits).all().item<bool>(), "The view shares the digits' memory.");
 
+        // A slice of a batch starts inside the storage: the view must start there too.
+        var batch = randn(6, 1, 28, 28);
+        var slice = batch.narrow(0, 4, 2);
+        var sliceView = ChannelsLast.ConvertOnCpu(slice);
+        Assert.IsNotNull(sliceView);
+        Assert.IsTrue(sliceView.eq(slice).all().item<bool>(), "a slice's view holds the slice's pixels, not the batch's first rows");
+
         var activation = nchw.clone();
         ChannelsLast.Adopt(ref activation);
         Assert.IsTrue(ChannelsLast.Is(activation) && activation.eq(nchw).all().item<bool>());

@@ -23,12 +23,13 @@ public sealed class EnasMostLikelyTests
         using var model = new OneChoiceNet("reduce_op", "pool", "conv", "identity");
         using var mutator = new EnasMutator(model, new EnasMutatorOptions { BranchBias = 5, Seed = 3 });
 
-        var (architecture, logProbability, decisions) = mutator.MostLikely();
+        var (architecture, logProbability, decisions, parameterFree) = mutator.MostLikely();
 
         Assert.AreEqual("\"conv\"", architecture["reduce_op"].ToString());
         Assert.AreEqual(1, decisions);
         Assert.IsGreaterThan(0.99, Math.Exp(logProbability));
         Assert.IsLessThanOrEqualTo(0.0, logProbability);
+        Assert.AreEqual(1.0, parameterFree, "the toy candidates scale their input and hold no parameters");
     }
 
     [TestMethod]

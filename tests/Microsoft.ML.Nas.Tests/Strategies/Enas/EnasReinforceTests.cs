@@ -86,6 +86,21 @@ public sealed class EnasReinforceTests
     }
 
     [TestMethod]
+    public void A_baseline_from_the_first_reward_starts_there_and_then_moves_as_NNI_s()
+    {
+        using var model = new OneChoiceNet("op", "a", "b");
+        using var mutator = new EnasMutator(model);
+        using var reinforce = new EnasReinforce(mutator, entropyWeight: 0, baselineDecay: 0.9, aggregateSteps: 1) { BaselineFromFirstReward = true };
+        mutator.Reset();
+        var first = reinforce.Observe(0.6);
+        Assert.AreEqual(0.6, first.Baseline, 1e-12, "the first reward, not 0.1 of it");
+        Assert.AreEqual(0, first.Loss, 1e-12, "the first sample neither beats nor trails its baseline");
+        mutator.Reset();
+        var second = reinforce.Observe(0.8);
+        Assert.AreEqual(0.9 * 0.6 + 0.1 * 0.8, second.Baseline, 1e-12);
+    }
+
+    [TestMethod]
     public void A_sample_drawn_without_gradients_cannot_be_observed()
     {
         using var model = new OneChoiceNet("op", "a", "b");

@@ -36,7 +36,8 @@ public sealed class EnasTrainerTests
         var controllerBefore = Flatten(trainer.Mutator.Controller);
         var history = trainer.Train();
         Assert.HasCount(2, history);
-        foreach (var name in new[] { "reward", "baseline", "entropy", "skip_penalty", "controller_loss", "top_architecture_probability", "top_architecture_changes" })
+        foreach (var name in new[] { "reward", "baseline", "entropy", "skip_penalty", "controller_loss", "top_architecture_probability", "top_architecture_changes",
+            "top_architecture_parameter_free_share" })
         {
             Assert.IsTrue(history[^1].Values.ContainsKey(name), $"The history records '{name}'.");
         }
@@ -45,6 +46,7 @@ public sealed class EnasTrainerTests
             // The macro space of 2 layers has 3 decisions: two ops and one skip choice.
             Assert.IsTrue(epoch.Values["top_architecture_probability"] is > 0 and <= 1);
             Assert.IsTrue(epoch.Values["top_architecture_changes"] is >= 0 and <= 3 && epoch.Values["top_architecture_changes"] % 1 == 0);
+            Assert.IsTrue(epoch.Values["top_architecture_parameter_free_share"] is 0 or 0.5 or 1, "two op choices: 0, 1 or 2 of them pools");
         }
         Assert.IsTrue(double.IsFinite(history[^1].TrainLoss));
         Assert.IsNotNull(history[^1].ValidMetric);

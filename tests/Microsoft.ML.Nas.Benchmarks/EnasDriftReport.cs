@@ -1,0 +1,60 @@
+using System.Globalization;
+using Microsoft.ML.Nas.Data;
+using Microsoft.ML.Nas.Datasets;
+using Microsoft.ML.Nas.Runtime;
+using Microsoft.ML.Nas.Spaces;
+using Microsoft.ML.Nas.Strategies.Enas;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Benchmarks;
+
+/// <summary>
+/// Why does ENAS macro drift to pools? The quick-start's search (enas-macro 4 layers × 16 filters on the digits) under
+/// NNI's controller settings and under single changes: the baseline starting at the first reward, three times the
+/// controller steps, ten times the entropy weight. Per epoch: the share of the controller's most likely architecture's
+/// layer choices that are parameter-free (pools), its probability per decision, and the mean reward and baseline.
+/// </summary>
+internal static class EnasDriftReport
+{
+    public static void Run(BenchmarkArguments options)
+    {
+        int threads = TorchRuntime.ConfigureThreads(options.Threads);
+        var digits = MnistDigits.Load();
+        var indices = digits.TrainIndices[..Math.Min(options.TrainRows ?? MnistDigits.TrainCount, MnistDigits.TrainCount)];
+        using var data = TensorDataset.FromArrays(digits.GetFeatures(indices), [1, MnistDigits.Side, MnistDigits.Side], digits.GetLabels(indices),
+            DeviceSelection.Resolve(options.Device), MnistDigits.ClassCount);
+        Console.WriteLine($"enas-drift: {data.Count} digits, {options.SearchEpochs} epochs × {options.ChildSteps} child steps, seeds 1..{options.Seeds}, " +
+            $"{threads} torch threads, device {options.Device}; space {BaselinesReport.EnasSpace}");
+        var variants = new (string Name, Action<EnasTrainerOptions> Change)[]
+        {
+            ("NNI (baseline from 0)", _ => { }),
+            ("baseline from first reward", o => o.BaselineFromFirstReward = true),
+            ("3x controller steps", o => o.ControllerSteps *= 3),
+            ("10x entropy weight", o => o.EntropyWeight *= 10),
+        };
+        foreach (var (name, change) in variants)
+        {
+            var lastShares = new List<double>();
+            for (int seed = 1; seed <= options.Seeds; seed++)
+            {
+                random.manual_seed(seed);
+                using var supernet = SearchSpaceRegistry.Build(BaselinesReport.EnasSpace, new SpaceContext([1, MnistDigits.Side, MnistDigits.Side], MnistDigits.ClassCount));
+                var search = new EnasTrainerOptions
+                {
+                    TrainData = data, Epochs = options.SearchEpochs, ChildSteps = options.ChildSteps, ControllerSteps = 10, ControllerAggregate = 2,
+                    ExportSamples = 8, LearningRate = 0.05, Seed = seed, Device = options.Device, Threads = options.Threads,
+                };
+                change(search);
+                using var trainer = new EnasTrainer(supernet, search);
+                var history = trainer.Train();
+                string Series(string key, string format) => string.Join(" ", history.Select(e => e.Values.TryGetValue(key, out var v)
+                    ? v.ToString(format, CultureInfo.InvariantCulture) : "-"));
+                Console.WriteLine($"  {name}, seed {seed}: parameter-free share by epoch {Series("top_architecture_parameter_free_share", "F2")}; " +
+                    $"probability {Series("top_architecture_probability", "F2")}; reward {Series("reward", "F2")}; baseline {Series("baseline", "F2")}");
+                lastShares.Add(history[^1].Values["top_architecture_parameter_free_share"]);
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT enas-drift variant=\"{name}\" last_epoch_parameter_free_share={BaselinesReport.Describe(lastShares, "F2")}"));
+        }
+    }
+}

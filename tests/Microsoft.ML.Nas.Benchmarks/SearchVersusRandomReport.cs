@@ -1,0 +1,90 @@
+using System.Globalization;
+using Microsoft.ML.Nas.Architectures;
+using Microsoft.ML.Nas.Datasets;
+using Microsoft.ML.Nas.MLNet;
+using Microsoft.ML.Nas.Mutators;
+using Microsoft.ML.Nas.Runtime;
+using Microsoft.ML.Nas.Spaces;
+
+namespace Microsoft.ML.Nas.Benchmarks;
+
+/// <summary>
+/// Does the search earn its keep? For each strategy, the architecture it finds (the baselines' search settings) and
+/// <c>--random N</c> architectures drawn uniformly from the same space are retrained with the same recipe and epochs
+/// (<see cref="FinalRecipe"/>), each with seeds 1..<c>--seeds</c>, and scored on the test split. The found
+/// architecture should beat the random ones' mean by more than their standard deviation (random architectures of a
+/// good space are strong: Li &amp; Talwalkar 2019; Yang et al. 2020).
+/// </summary>
+internal static class SearchVersusRandomReport
+{
+    public static void Run(BenchmarkArguments options)
+    {
+        int threads = TorchRuntime.ConfigureThreads(options.Threads);
+        var digits = MnistDigits.Load();
+        int[] trainIndices = digits.TrainIndices[..Math.Min(options.TrainRows ?? MnistDigits.TrainCount, MnistDigits.TrainCount)].ToArray();
+        Console.WriteLine($"search-vs-random: {trainIndices.Length} train / {MnistDigits.TestCount} test digits, {options.SearchEpochs} search epochs, " +
+            $"{options.Epochs} final epochs, {options.RandomArchitectures} random architectures, {options.Seeds} retraining seed(s), {threads} torch threads, device {options.Device}");
+        Console.WriteLine($"Final recipe: {options.Recipe}");
+        var strategies = new (string Name, SearchSpaceSpec Space, Func<MLContext, IEstimator<ITransformer>> Search)[]
+        {
+            ("ENAS", BaselinesReport.EnasSpace, ml => ml.Nas().Enas(BaselinesReport.EnasOptions(options))),
+            ("DARTS", BaselinesReport.DartsSpace, ml => ml.Nas().Darts(BaselinesReport.DartsOptions(options))),
+        };
+        foreach (var (name, space, search) in strategies)
+        {
+            var found = Search(digits, trainIndices, search);
+            Console.WriteLine($"  {name} found: {found.ToJson()}");
+            var foundRuns = Retrain(name + " found", space, found, digits, trainIndices, options);
+            var randomMeans = new List<double>();
+            for (int r = 0; r < options.RandomArchitectures; r++)
+            {
+                var architecture = RandomArchitecture(space, seed: 1_000 + r);
+                randomMeans.Add(Retrain($"{name} random {r + 1}", space, architecture, digits, trainIndices, options).Average());
+            }
+            double randomMean = randomMeans.Average();
+            double randomSd = randomMeans.Count > 1 ? Math.Sqrt(randomMeans.Sum(v => (v - randomMean) * (v - randomMean)) / (randomMeans.Count - 1)) : double.NaN;
+            double margin = (foundRuns.Average() - randomMean) / randomSd;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT search-vs-random strategy={name} found={BaselinesReport.Describe(foundRuns, "F2")} random={BaselinesReport.Describe(randomMeans, "F2")} " +
+                $"found_minus_random_in_sd={margin:F2} beats_by_more_than_one_sd={margin > 1}"));
+        }
+    }
+
+    private static Architecture Search(MnistDigits digits, int[] trainIndices, Func<MLContext, IEstimator<ITransformer>> search)
+    {
+        var mlContext = new MLContext(seed: 1);
+        var model = mlContext.Transforms.Conversion.MapValueToKey("Label").Append(search(mlContext)).Fit(digits.ToDataView(mlContext, trainIndices));
+        using var nas = model.LastTransformer as NasTransformer ?? throw new InvalidOperationException("The pipeline did not end with a NAS transformer.");
+        return nas.Architecture;
+    }
+
+    /// <summary>One uniform draw from the space: a random mutator's decisions on a freshly built supernet.</summary>
+    private static Architecture RandomArchitecture(SearchSpaceSpec space, int seed)
+    {
+        using var supernet = SearchSpaceRegistry.Build(space, new SpaceContext([1, MnistDigits.Side, MnistDigits.Side], MnistDigits.ClassCount));
+        using var mutator = new RandomMutator(supernet, seed);
+        return mutator.Export();
+    }
+
+    /// <summary>Test accuracies (%) of <paramref name="architecture"/> retrained with each seed.</summary>
+    private static List<double> Retrain(string name, SearchSpaceSpec space, Architecture architecture, MnistDigits digits, int[] trainIndices, BenchmarkArguments options)
+    {
+        var accuracies = new List<double>();
+        for (int seed = 1; seed <= options.Seeds; seed++)
+        {
+            var fixedOptions = new FixedArchitectureOptions
+            {
+                SearchSpace = space, Architecture = architecture, ImageShape = (1, MnistDigits.Side, MnistDigits.Side),
+                FinalWidthMultiplier = options.Recipe.Width, FinalDepthMultiplier = options.Recipe.Depth,
+                Device = options.Device, Threads = options.Threads,
+            };
+            options.Recipe.ApplyTo(fixedOptions.Final, options.Epochs);
+            var entry = BaselinesReport.MLNet(name, digits, trainIndices, null, ml => ml.Nas().FixedArchitecture(fixedOptions));
+            var result = entry.Run(seed);
+            accuracies.Add(100 * result.Accuracy);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  seed {seed} {name,-16} accuracy {accuracies[^1]:F2} %  parameters {result.Parameters:N0}  {result.Seconds:F1} s"));
+        }
+        return accuracies;
+    }
+}
