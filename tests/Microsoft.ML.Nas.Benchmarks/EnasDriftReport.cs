@@ -31,8 +31,10 @@ internal static class EnasDriftReport
             ("baseline from first reward", o => o.BaselineFromFirstReward = true),
             ("3x controller steps", o => o.ControllerSteps *= 3),
             ("10x entropy weight", o => o.EntropyWeight *= 10),
+            ("rewards with batch statistics", o => o.RewardNormalization = RewardNormalization.BatchStatistics),
         };
-        foreach (var (name, change) in variants)
+        // --config names a variant (or part of its name) to run alone.
+        foreach (var (name, change) in variants.Where(v => options.Config is null || v.Name.Contains(options.Config, StringComparison.OrdinalIgnoreCase)))
         {
             var lastShares = new List<double>();
             for (int seed = 1; seed <= options.Seeds; seed++)
@@ -49,7 +51,8 @@ internal static class EnasDriftReport
                 var history = trainer.Train();
                 string Series(string key, string format) => string.Join(" ", history.Select(e => e.Values.TryGetValue(key, out var v)
                     ? v.ToString(format, CultureInfo.InvariantCulture) : "-"));
-                Console.WriteLine($"  {name}, seed {seed}: parameter-free share by epoch {Series("top_architecture_parameter_free_share", "F2")}; " +
+                Console.WriteLine($"  {name}, seed {seed}: child accuracy by epoch {string.Join(" ", history.Select(e => e.TrainMetric.ToString("F2", CultureInfo.InvariantCulture)))}; " +
+                    $"parameter-free share {Series("top_architecture_parameter_free_share", "F2")}; " +
                     $"probability {Series("top_architecture_probability", "F2")}; reward {Series("reward", "F2")}; baseline {Series("baseline", "F2")}");
                 lastShares.Add(history[^1].Values["top_architecture_parameter_free_share"]);
             }

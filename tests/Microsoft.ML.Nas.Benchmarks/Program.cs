@@ -26,7 +26,7 @@ using Microsoft.ML.Nas.Runtime;
 //       [--child-steps 150] [--epochs 12] [recipe options as for baselines]   (each strategy's found architecture against random ones, same retraining)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- time-budget [--budget 60] [--train N]
 //       (ENAS, DARTS and the MLP space with NasOptions.TimeBudget: Fit's wall time against the budget, planned epochs, accuracy)
-//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- enas-drift [--seeds 3] [--search-epochs 6] [--child-steps 150]
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- enas-drift [--seeds 3] [--search-epochs 6] [--child-steps 150] [--config VARIANT]
 //       (the quick-start's ENAS search under NNI's controller settings and single changes: the parameter-free share per epoch)
 // darts and enas also take --keep-freed (no release of freed native memory between passes) and --slack F (the guard's slack).
 // tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh, compare-darts.sh and compare-enas.sh run the C# benchmarks and

@@ -218,7 +218,8 @@ public sealed class EnasStrategy : IOneShotStrategy
                 enas.Reset();
                 return enas.Export();
             },
-            () => Evaluation.Run(ctx.Model, data, ctx.Options.BatchSize, ctx.Loss, reward, ctx.Environment.CancellationToken));
+            () => Evaluation.Run(ctx.Model, data, ctx.Options.BatchSize, ctx.Loss, reward, ctx.Environment.CancellationToken,
+                options.RewardNormalization == RewardNormalization.BatchStatistics));
         exportCandidates.AddRange(scored.Select(s => new EnasExportCandidate(s.Architecture, s.Score, s.Loss, s.Exported)));
         var best = scored.Single(s => s.Exported).Architecture;
         enas.SetDecisions(best);
@@ -241,6 +242,10 @@ public sealed class EnasStrategy : IOneShotStrategy
         var reward = options.Reward ?? ctx.Metric;
         bool wasTraining = ctx.Model.training;
         ctx.Model.eval();
+        if (options.RewardNormalization == RewardNormalization.BatchStatistics)
+        {
+            Evaluation.UseBatchStatistics(ctx.Model);
+        }
         double rewardSum = 0, entropySum = 0, skipSum = 0, lossSum = 0;
         ControllerUpdate? last = null;
         try

@@ -57,6 +57,12 @@ public sealed class EnasTrainerOptions : OneShotTrainerOptions
     /// </summary>
     public bool BaselineFromFirstReward { get; set; }
 
+    /// <summary>
+    /// Which statistics batch normalization uses when a sampled architecture is scored (the controller's rewards and the
+    /// best-of-N export); default <see cref="RewardNormalization.RunningStatistics"/> (NNI's evaluation mode).
+    /// </summary>
+    public RewardNormalization RewardNormalization { get; set; }
+
     /// <summary>Weight of the auxiliary head's loss in child steps, when the model has one; default 0.4 (NNI's).</summary>
     public double AuxiliaryWeight { get; set; } = 0.4;
 
@@ -91,6 +97,7 @@ public sealed class EnasTrainerOptions : OneShotTrainerOptions
         OptionCheck.NonNegative(SkipWeight, path + nameof(SkipWeight));
         OptionCheck.NonNegative(AuxiliaryWeight, path + nameof(AuxiliaryWeight));
         OptionCheck.Fraction(BaselineDecay, path + nameof(BaselineDecay));
+        OptionCheck.Require(Enum.IsDefined(RewardNormalization), path + nameof(RewardNormalization), RewardNormalization, "RunningStatistics or BatchStatistics");
         OptionCheck.Require(Enum.IsDefined(ExportMode), path + nameof(ExportMode), ExportMode, "BestOfSamples or SingleSample");
         Controller?.Validate(path + nameof(Controller) + ".");
     }
