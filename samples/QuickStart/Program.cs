@@ -34,7 +34,7 @@ var enas = new EnasOptions
     Search =
     {
         Epochs = options.SearchEpochs, ChildSteps = options.ChildSteps, ControllerSteps = 10, ControllerAggregate = 2, ExportSamples = 8,
-        BatchSize = 64, LearningRate = 0.05,
+        BatchSize = 64, LearningRate = 0.05, MaxParameters = options.MaxParameters,
     },
     Final =
     {
@@ -51,7 +51,8 @@ Console.WriteLine($"ENAS on MNIST digits: {enas.SearchSpace}, " +
                       ? $"a time budget of {budget} ({options.SearchShare:P0} to the search; epochs of {options.ChildSteps} child steps), final training ("
                       : $"{options.SearchEpochs} search epochs × {options.ChildSteps} child steps, {options.FinalEpochs} final epochs (") +
                   $"width ×{options.FinalWidth}, depth ×{options.FinalDepth}, {options.Optimizer} {options.FinalLearningRate}, " +
-                  $"warm-up {options.Warmup}, label smoothing {options.LabelSmoothing}, EMA {options.Ema}), device {options.Device}");
+                  $"warm-up {options.Warmup}, label smoothing {options.LabelSmoothing}, EMA {options.Ema}), " +
+                  (options.MaxParameters is { } maxParameters ? $"at most {maxParameters:N0} parameters, " : "") + $"device {options.Device}");
 
 var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label")
     .Append(mlContext.Nas().Enas(enas))

@@ -39,6 +39,9 @@ internal sealed class QuickStartOptions
 
     public double Ema { get; private set; }
 
+    /// <summary>The most parameters the served network may have (the search exports within it); null for no budget.</summary>
+    public long? MaxParameters { get; private set; }
+
     /// <summary>The whole Fit's time budget; null runs the epoch counts.</summary>
     public TimeSpan? Budget { get; private set; }
 
@@ -55,7 +58,7 @@ internal sealed class QuickStartOptions
         "--layers N, --filters N, --train N (rows), " +
         "--final-width X (final network's width multiplier, 1), --final-depth N (its depth multiplier, 1; not for enas-macro), " +
         "--final-lr X (0.1), --final-wd X (weight decay, 1e-4), --warmup X (warm-up epochs, 0), --label-smoothing X (0), " +
-        "--optimizer sgd|nesterov|adamw (sgd), --ema X (weight average decay, 0 = off), " +
+        "--optimizer sgd|nesterov|adamw (sgd), --ema X (weight average decay, 0 = off), --max-params N (parameter budget of the served network, none), " +
         "--budget T (the whole Fit's time, e.g. 300s, 5m or 1.5h; the epoch counts then no longer decide), --search-share X (the search's share of it, 0.4), " +
         "--device auto|cpu|cuda[:N], --threads N, --model PATH.";
 
@@ -87,6 +90,7 @@ internal sealed class QuickStartOptions
                 case "--label-smoothing": options.LabelSmoothing = Real(); break;
                 case "--optimizer": options.Optimizer = ParseOptimizer(Value()); break;
                 case "--ema": options.Ema = Real(); break;
+                case "--max-params": options.MaxParameters = long.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--budget": options.Budget = ParseDuration(Value()); break;
                 case "--search-share": options.SearchShare = Real(); break;
                 case "--device": options.Device = Value(); break;

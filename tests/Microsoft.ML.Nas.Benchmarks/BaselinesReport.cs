@@ -46,6 +46,9 @@ internal static class BaselinesReport
             Torch("BN-CNN (5 convs 32-32-64-64-128)", () => new BnCnn(), trainData, testData, options),
             MLNet("ENAS (enas-macro, 4 layers of 16)", digits, trainIndices, null, ml => ml.Nas().Enas(EnasOptions(options))),
             MLNet("DARTS (darts-cells, C 8, 3 cells of 3 nodes)", digits, trainIndices, null, ml => ml.Nas().Darts(DartsOptions(options))),
+            MLNet("Random (enas-macro, 4 layers of 16)", digits, trainIndices, null, ml => ml.Nas().Random(RandomOptions(options))),
+            MLNet("SPOS (enas-macro, 4 layers of 16)", digits, trainIndices, null, ml => ml.Nas().Spos(SposOptions(options))),
+            MLNet("ProxylessNAS (mlp, 2 layers of 128)", digits, trainIndices, null, ml => ml.Nas().Proxyless(ProxylessOptions(options))),
         ];
         var results = entries.ToDictionary(e => e.Name, _ => new List<Result>());
         for (int seed = 1; seed <= options.Seeds; seed++)
@@ -84,6 +87,48 @@ internal static class BaselinesReport
         };
         options.Recipe.ApplyTo(enas.Final, options.Epochs);
         return enas;
+    }
+
+    // ENAS's space and weight steps, each on a uniformly drawn path; Random exports the best of 8 draws.
+    private static RandomOptions RandomOptions(BenchmarkArguments options)
+    {
+        var random = new RandomOptions
+        {
+            SearchSpace = EnasSpace, ImageShape = (1, MnistDigits.Side, MnistDigits.Side), FinalWidthMultiplier = options.Recipe.Width,
+            Search = { Epochs = options.SearchEpochs, StepsPerEpoch = options.ChildSteps, ExportSamples = 8, LearningRate = 0.05 },
+            Device = options.Device, Threads = options.Threads,
+        };
+        options.Recipe.ApplyTo(random.Final, options.Epochs);
+        return random;
+    }
+
+    // As Random, then NNI's evolution scaled down to a population of 10 over 5 generations.
+    private static SposOptions SposOptions(BenchmarkArguments options)
+    {
+        var spos = new SposOptions
+        {
+            SearchSpace = EnasSpace, ImageShape = (1, MnistDigits.Side, MnistDigits.Side), FinalWidthMultiplier = options.Recipe.Width,
+            Search =
+            {
+                Epochs = options.SearchEpochs, StepsPerEpoch = options.ChildSteps, LearningRate = 0.05,
+                PopulationSize = 10, Generations = 5, ParentCount = 3, CrossoverCount = 5, MutationCount = 5, BatchNormBatches = 4,
+            },
+            Device = options.Device, Threads = options.Threads,
+        };
+        options.Recipe.ApplyTo(spos.Final, options.Epochs);
+        return spos;
+    }
+
+    // ProxylessNAS searches LayerChoices only: the mlp space, its widths and activations.
+    private static ProxylessOptions ProxylessOptions(BenchmarkArguments options)
+    {
+        var proxyless = new ProxylessOptions
+        {
+            SearchSpace = SearchSpaces.Mlp(layers: 2, hidden: 128), ImageShape = (1, MnistDigits.Side, MnistDigits.Side),
+            FinalWidthMultiplier = options.Recipe.Width, Search = { Epochs = options.SearchEpochs }, Device = options.Device, Threads = options.Threads,
+        };
+        options.Recipe.ApplyTo(proxyless.Final, options.Epochs);
+        return proxyless;
     }
 
     internal static DartsOptions DartsOptions(BenchmarkArguments options)

@@ -55,6 +55,14 @@ internal static class ArchitectureResolver
             return KeyValuePair.Create(d.Key, ToChoice(d, new Selection(values, weighted)));
         }));
 
+    /// <summary>The architecture of bool masks by key (each legal for its decision), as an export writes it.</summary>
+    public static Architecture FromMasks(ModelSearchSpace space, IReadOnlyDictionary<string, bool[]> chosen) =>
+        new(space.Decisions.Select(d => KeyValuePair.Create(d.Key, ToChoice(d, new Selection(chosen[d.Key].Select(c => c ? 1f : 0f).ToArray(), weighted: false)))));
+
+    /// <summary>The candidates an architecture runs, as a bool per candidate by key (checked against the space).</summary>
+    public static Dictionary<string, bool[]> ToMasks(Architecture architecture, ModelSearchSpace space) =>
+        Resolve(architecture, space, file: null).ToDictionary(p => p.Key, p => p.Value.Values.Select(v => v != 0f).ToArray(), StringComparer.Ordinal);
+
     public static ArchitectureChoice ToChoice(DecisionInfo decision, Selection selection)
     {
         if (selection.Weighted)

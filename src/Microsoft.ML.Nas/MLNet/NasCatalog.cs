@@ -4,6 +4,9 @@ using Microsoft.ML.Nas.Strategies.FinalTraining;
 using Microsoft.ML.Nas.Strategies;
 using Microsoft.ML.Nas.Strategies.Darts;
 using Microsoft.ML.Nas.Strategies.Enas;
+using Microsoft.ML.Nas.Strategies.Proxyless;
+using Microsoft.ML.Nas.Strategies.Random;
+using Microsoft.ML.Nas.Strategies.Spos;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Nas.MLNet;
@@ -51,6 +54,33 @@ public sealed class NasCatalog
             LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ScoreColumnName = scoreColumnName,
             PredictedLabelColumnName = predictedLabelColumnName,
         });
+
+    /// <summary>
+    /// Searches at random (a supernet trained one uniformly drawn path per step; the best of several drawn architectures
+    /// scored with its weights) and trains the architecture found: the baseline for the other strategies. Images with no
+    /// <see cref="NasOptions.SearchSpace"/> search <c>SearchSpaces.EnasMacro(layers: 6, filters: 16)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range or sets what Fit supplies; the message names its path (e.g. <c>Search.Epochs</c>).</exception>
+    public NasEstimator Random(RandomOptions options) =>
+        OneShot(options, "Random", SearchSpaces.EnasMacro(layers: 6, filters: 16), search => new RandomStrategy(search));
+
+    /// <summary>
+    /// Searches with SPOS (a supernet trained one uniformly drawn path per step, then an evolution over its
+    /// architectures, each scored after re-estimating its batch-norm statistics) and trains the best found. Images with
+    /// no <see cref="NasOptions.SearchSpace"/> search <c>SearchSpaces.EnasMacro(layers: 6, filters: 16)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range or sets what Fit supplies; the message names its path (e.g. <c>Search.Generations</c>).</exception>
+    public NasEstimator Spos(SposOptions options) =>
+        OneShot(options, "SPOS", SearchSpaces.EnasMacro(layers: 6, filters: 16), search => new SposStrategy(search));
+
+    /// <summary>
+    /// Searches with ProxylessNAS (binary gates: one drawn path per weight step, two per architecture step) and trains the
+    /// architecture found. It searches LayerChoices only, as NNI v1.9: with no <see cref="NasOptions.SearchSpace"/> it
+    /// searches the <c>mlp</c> space, for images too (flattened).
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range or sets what Fit supplies; the message names its path.</exception>
+    public NasEstimator Proxyless(ProxylessOptions options) =>
+        OneShot(options, "ProxylessNAS", SearchSpaces.Mlp(), search => new ProxylessStrategy(search));
 
     /// <summary>
     /// Trains a given architecture of a space without searching (e.g. one exported by an earlier search), and serves it

@@ -39,8 +39,10 @@ public abstract class NasOptions
     /// <summary>
     /// Optional validation data (same columns). ENAS scores its sampled architectures on it and exports the best (without
     /// it, on a stratified 10% of the training data held out as reward data), so it chooses the architecture: never pass
-    /// the test data whose accuracy you will report. DARTS only reports on it (its alphas, learned on a stratified half
-    /// of the training data, choose). The final training reports its accuracy on it each epoch.
+    /// the test data whose accuracy you will report. Random and SPOS likewise score their architectures on it (without it,
+    /// on a stratified 10% held out of the supernet's training). DARTS and ProxylessNAS only report on it (their
+    /// architecture weights, learned on a held-out share of the training data, choose). The final training reports its
+    /// accuracy on it each epoch.
     /// </summary>
     public IDataView? ValidationData { get; set; }
 

@@ -1,4 +1,4 @@
-using Microsoft.ML.Nas.Mutables;
+using Microsoft.ML.Nas.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -6,11 +6,12 @@ namespace Microsoft.ML.Nas.Mutators;
 
 /// <summary>
 /// Samples architectures uniformly: a LayerChoice picks one candidate; an InputChoice choosing any subset keeps each
-/// input with probability 1/2; one choosing k keeps a uniformly random k-subset. The same seed gives the same sequence.
+/// input with probability 1/2; one choosing k keeps a uniformly random k-subset. The same seed gives the same sequence,
+/// and <see cref="SamplerState"/> saves and restores its position.
 /// </summary>
 public sealed class RandomMutator : Mutator
 {
-    private readonly Random random;
+    private readonly SamplerRandom random;
 
     /// <summary>Binds to <paramref name="model"/> and samples a first architecture.</summary>
     /// <param name="model">The supernet.</param>
@@ -18,8 +19,15 @@ public sealed class RandomMutator : Mutator
     public RandomMutator(nn.Module model, int seed = 0)
         : base(model)
     {
-        random = new Random(seed);
+        random = SamplerRandom.FromSeed(seed);
         Reset();
+    }
+
+    /// <summary>The position of the sampling stream: save it with a checkpoint and set it back to resume the same draws.</summary>
+    public ulong SamplerState
+    {
+        get => random.State;
+        set => random.State = value;
     }
 
     /// <summary>Samples a new decision for every key.</summary>
@@ -27,30 +35,7 @@ public sealed class RandomMutator : Mutator
     {
         foreach (var decision in Decisions)
         {
-            var chosen = new bool[decision.CandidateCount];
-            if (decision.Kind == MutableKind.LayerChoice)
-            {
-                chosen[random.Next(chosen.Length)] = true;
-            }
-            else if (decision.NChosen is { } k)
-            {
-                // A partial Fisher–Yates shuffle: the first k of a uniform permutation are a uniform k-subset.
-                var order = Enumerable.Range(0, chosen.Length).ToArray();
-                for (int i = 0; i < k; i++)
-                {
-                    int j = random.Next(i, order.Length);
-                    (order[i], order[j]) = (order[j], order[i]);
-                    chosen[order[i]] = true;
-                }
-            }
-            else
-            {
-                for (int i = 0; i < chosen.Length; i++)
-                {
-                    chosen[i] = random.Next(2) == 1;
-                }
-            }
-            using var mask = tensor(chosen);
+            using var mask = tensor(RandomDecisions.Sample(decision, random));
             SetDecision(decision.Key, mask);
         }
     }

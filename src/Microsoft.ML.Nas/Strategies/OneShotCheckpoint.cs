@@ -7,13 +7,14 @@ namespace Microsoft.ML.Nas.Strategies;
 
 /// <summary>
 /// The checkpoint folder of a one-shot search: <c>model.dat</c> (weights and buffers), <c>state.bin</c> (epoch, torch's
-/// random state, stream positions, the weights' optimizer, the strategy's state) and <c>history.json</c> (readable).
+/// random state, stream positions, the weights' optimizer, which weights have a gradient yet (<see cref="SampledGradients"/>),
+/// the strategy's state) and <c>history.json</c> (readable).
 /// Each file is written beside its final name and then moved over it, so an interrupted write leaves the old one.
 /// </summary>
 internal static class OneShotCheckpoint
 {
     private const string Magic = "Microsoft.ML.Nas.OneShotCheckpoint";
-    private const int Version = 1;
+    private const int Version = 2;
     private const string ModelFile = "model.dat";
     private const string StateFile = "state.bin";
     private const string HistoryFile = "history.json";
@@ -52,6 +53,7 @@ internal static class OneShotCheckpoint
                 writer.Write(batches.Position);
             }
             context.WeightOptimizer.Save(writer);
+            SampledGradients.Write(writer, context.Model);
             strategy.SaveState(writer);
         });
         WriteAtomically(Path.Combine(directory, HistoryFile), path => File.WriteAllText(path, JsonSerializer.Serialize(history, Json)));
@@ -107,6 +109,7 @@ internal static class OneShotCheckpoint
         }
         context.Model.load(modelPath);
         context.WeightOptimizer.Load(reader);
+        SampledGradients.Read(reader, context.Model);
         strategy.LoadState(reader);
         return history;
     }

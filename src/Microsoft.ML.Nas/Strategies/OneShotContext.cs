@@ -20,8 +20,9 @@ public sealed class OneShotContext
     private readonly Runtime.DroppedObjectsPacer? droppedObjects;
 
     internal OneShotContext(nn.Module<Tensor, Tensor> model, TrainingEnvironment environment, OneShotTrainerOptions options, TensorDataset trainData,
-        TensorDataset? validData, IParameterOptimizer weightOptimizer)
+        TensorDataset? validData, IParameterOptimizer weightOptimizer, ParameterBudget? budget = null)
     {
+        ParameterBudget = budget;
         Model = model;
         Environment = environment;
         Options = options;
@@ -88,6 +89,9 @@ public sealed class OneShotContext
         }
     }
 
+    /// <summary>The options' <see cref="OneShotTrainerOptions.MaxParameters"/> and how to count an architecture; null without a budget.</summary>
+    internal ParameterBudget? ParameterBudget { get; }
+
     /// <summary>The guard behind <see cref="ReleaseFreedMemory"/>; null when the option is off.</summary>
     internal Runtime.NativeMemoryGuard? MemoryGuard => memoryGuard;
 
@@ -137,6 +141,21 @@ public sealed class OneShotContext
         ForwardLoss(Model, batch, auxiliaryWeight, loss);
 
     /// <summary>
+    /// One step of the weights on <paramref name="batch"/> under the current decisions: zero the gradients, forward and
+    /// loss (<see cref="ForwardLoss(TensorBatch, double)"/>), backward, <see cref="ClipWeightGradients"/>, optimizer step. Returns the loss
+    /// and the metric of the batch.
+    /// </summary>
+    public StepResult TrainWeights(TensorBatch batch, double auxiliaryWeight = 0)
+    {
+        WeightOptimizer.ZeroGrad();
+        var (loss, logits) = ForwardLoss(batch, auxiliaryWeight);
+        loss.backward();
+        ClipWeightGradients();
+        WeightOptimizer.Step();
+        return new StepResult(loss.item<float>(), Metric(logits, batch.Labels));
+    }
+
+    /// <summary>
     /// Clips the gradient norm of the model's weights to the options' <see cref="OneShotTrainerOptions.GradientClip"/>,
     /// and stops the run when that norm is not finite, before the optimizer could write NaN into the weights.
     /// </summary>
@@ -157,6 +176,10 @@ public sealed class OneShotContext
     /// </summary>
     public EvaluationResult Evaluate(TensorDataset data, int? batchSize = null) =>
         Evaluation.Run(Model, data, batchSize ?? Options.BatchSize, evaluationLoss, metric, Environment.CancellationToken);
+
+    /// <summary>As <see cref="Evaluate(TensorDataset, int?)"/>, with <paramref name="metric"/> in place of the options' metric.</summary>
+    internal EvaluationResult Evaluate(TensorDataset data, Func<Tensor, Tensor, double> metric) =>
+        Evaluation.Run(Model, data, Options.BatchSize, evaluationLoss, metric, Environment.CancellationToken);
 
     /// <summary>Writes a line to the environment's log.</summary>
     public void Log(string message) => Environment.Log?.Invoke(message);

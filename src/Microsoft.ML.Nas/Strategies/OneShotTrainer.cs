@@ -37,8 +37,14 @@ public sealed class OneShotTrainer : IDisposable
     /// public constructor does, so a phase draws the same numbers as the same run written by hand. A
     /// <paramref name="budget"/> replaces the options' own <see cref="OneShotTrainerOptions.TimeBudget"/> (a Fit's share of its budget).
     /// </summary>
+    /// <remarks>
+    /// With <see cref="OneShotTrainerOptions.MaxParameters"/>, <c>budgetModel</c> is the supernet whose architectures the
+    /// budget counts, when it is not the model searched (an ML.NET Fit that trains the found architecture wider counts the wider one),
+    /// and <c>optionPath</c> where the options sit, for messages (<c>Search.</c>).
+    /// </remarks>
     internal OneShotTrainer(nn.Module<Tensor, Tensor> model, IOneShotStrategy strategy, OneShotTrainerOptions options,
-        TrainingEnvironment environment, TensorDataset trainData, TensorDataset? validData, TimeBudget? budget = null)
+        TrainingEnvironment environment, TensorDataset trainData, TensorDataset? validData, TimeBudget? budget = null,
+        nn.Module? budgetModel = null, string optionPath = "")
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(strategy);
@@ -47,11 +53,13 @@ public sealed class OneShotTrainer : IDisposable
         Strategy = strategy;
         Environment = environment;
         Budget = budget ?? OwnBudget(options);
+        // Before anything is placed or trained: an unreachable parameter budget is a mistake in the options.
+        var parameterBudget = options.MaxParameters is { } max ? new ParameterBudget(max, new ParameterCounter(budgetModel ?? model), optionPath) : null;
         Runtime.TorchRuntime.ManualSeed(environment.Seed);
         model.to(Device);
         var (train, valid) = PlaceData(trainData, validData);
         var optimizer = WeightOptimizers.Create(model.parameters(), options);
-        context = new OneShotContext(model, environment, options, train, valid, optimizer);
+        context = new OneShotContext(model, environment, options, train, valid, optimizer, parameterBudget);
         try
         {
             strategy.Attach(context);

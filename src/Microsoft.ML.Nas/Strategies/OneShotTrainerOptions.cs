@@ -120,6 +120,17 @@ public class OneShotTrainerOptions
     /// <summary>A log line every this many steps of a phase; 0 for none; default 10.</summary>
     public int LogFrequency { get; set; } = 10;
 
+    /// <summary>
+    /// The most parameters the exported architecture may have (counted on the network it makes:
+    /// <see cref="Architectures.ParameterCounter"/>); null (default) for no budget. Every strategy honours it when it
+    /// exports: ENAS and Random take the best sampled architecture that fits, SPOS rejects candidates that do not fit
+    /// before scoring them, DARTS keeps its argmax where it fits and otherwise takes, decision by decision in the
+    /// space's order, the strongest candidate that leaves room for the smallest choice of every later decision. For a
+    /// final training it bounds the fixed network. A budget below the smallest architecture of the space is refused
+    /// before training, with that smallest count in the message.
+    /// </summary>
+    public long? MaxParameters { get; set; }
+
     /// <summary>When set, a checkpoint is written to this folder after every epoch; default null.</summary>
     public string? CheckpointDirectory { get; set; }
 
@@ -176,5 +187,6 @@ public class OneShotTrainerOptions
         OptionCheck.NonNegative(FreedMemorySlack, path + nameof(FreedMemorySlack));
         OptionCheck.Require(LogFrequency >= 0, path + nameof(LogFrequency), LogFrequency, "0 (no logs) or positive");
         OptionCheck.Require(Threads is null or > 0, path + nameof(Threads), Threads, "positive, or null for the default");
+        OptionCheck.Require(MaxParameters is null or > 0, path + nameof(MaxParameters), MaxParameters, "positive, or null for no budget");
     }
 }

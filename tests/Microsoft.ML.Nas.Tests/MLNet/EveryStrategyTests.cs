@@ -18,6 +18,8 @@ public sealed class EveryStrategyTests
         ["ENAS"],
         ["DARTS"],
         ["DARTS second order"],
+        ["Random"],
+        ["SPOS"],
     ];
 
     [TestMethod]
@@ -49,6 +51,22 @@ public sealed class EveryStrategyTests
         {
             SearchSpace = EveryFormSpace.Spec, Device = "cpu", Seed = 1,
             Search = { Epochs = 1, BatchSize = 32, ChildSteps = 10, ControllerSteps = 2, ControllerAggregate = 2, ExportSamples = 2, ReleaseFreedMemory = false },
+            Final = { Epochs = 3, BatchSize = 32, LearningRate = 0.1, ReleaseFreedMemory = false },
+        }),
+        "Random" => mlContext.Nas().Random(new RandomOptions
+        {
+            SearchSpace = EveryFormSpace.Spec, Device = "cpu", Seed = 1,
+            Search = { Epochs = 1, BatchSize = 32, ExportSamples = 4, ReleaseFreedMemory = false },
+            Final = { Epochs = 3, BatchSize = 32, LearningRate = 0.1, ReleaseFreedMemory = false },
+        }),
+        "SPOS" => mlContext.Nas().Spos(new SposOptions
+        {
+            SearchSpace = EveryFormSpace.Spec, Device = "cpu", Seed = 1,
+            Search =
+            {
+                Epochs = 1, BatchSize = 32, PopulationSize = 4, Generations = 2, ParentCount = 2, CrossoverCount = 2, MutationCount = 2,
+                BatchNormBatches = 2, ReleaseFreedMemory = false,
+            },
             Final = { Epochs = 3, BatchSize = 32, LearningRate = 0.1, ReleaseFreedMemory = false },
         }),
         _ => mlContext.Nas().Darts(new DartsOptions

@@ -24,8 +24,12 @@ internal sealed class OneShotSearch<TSearch>(string name, SearchSpaceSpec defaul
         // own draws, as a run written by hand with the trainer does.
         random.manual_seed(run.Environment.Seed);
         using var supernet = SearchSpaceRegistry.Build(run.Spec, run.Context);
+        // A budget bounds the network Fit trains and serves: with final multipliers, the wider or deeper one. The
+        // trainer reseeds torch after this build, so the search draws what it would without it.
+        using var budgetModel = search.MaxParameters is not null && !ReferenceEquals(run.FinalSpec, run.Spec)
+            ? SearchSpaceRegistry.Build(run.FinalSpec, run.Context) : null;
         using var trainer = new OneShotTrainer(supernet, createStrategy(search), search,
-            run.EnvironmentFor(NasSearchHistory.SearchPhase), run.Train, run.Validation, run.Budget.ForSearch());
+            run.EnvironmentFor(NasSearchHistory.SearchPhase), run.Train, run.Validation, run.Budget.ForSearch(), budgetModel, "Search.");
         trainer.Train();
         var architecture = trainer.Export();
         return (architecture, trainer.History.Select(r => OneShotBridge.ToHistory(NasSearchHistory.SearchPhase, r)).ToArray());

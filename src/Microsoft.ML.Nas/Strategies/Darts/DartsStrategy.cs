@@ -162,8 +162,16 @@ public sealed class DartsStrategy : IOneShotStrategy
         architectureOptimizer!.Load(reader);
     }
 
-    /// <inheritdoc/>
-    public Architecture Export() => Mutator.Export();
+    /// <summary>
+    /// The architecture by NNI's DARTS rules (<see cref="DartsMutator.Export"/>); within
+    /// <see cref="OneShotTrainerOptions.MaxParameters"/>, the LayerChoices are decided again in the space's order, each
+    /// taking its strongest candidate that leaves room for the cheapest of every later one (<see cref="BudgetedArgmax"/>).
+    /// </summary>
+    public Architecture Export()
+    {
+        var architecture = Mutator.Export();
+        return context?.ParameterBudget is { } budget ? BudgetedArgmax.Fit(Mutator.SearchSpace, architecture, Mutator.Weights(), budget) : architecture;
+    }
 
     /// <inheritdoc/>
     public void Dispose()

@@ -1,4 +1,5 @@
 using Microsoft.ML.Nas.Mutables;
+using Microsoft.ML.Nas.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

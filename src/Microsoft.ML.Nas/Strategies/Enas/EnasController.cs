@@ -1,3 +1,4 @@
+using Microsoft.ML.Nas.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

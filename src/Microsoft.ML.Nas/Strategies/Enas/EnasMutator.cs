@@ -1,6 +1,7 @@
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Mutators;
 using Microsoft.ML.Nas.Mutables;
+using Microsoft.ML.Nas.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -18,7 +18,7 @@ public sealed class EnasStrategy : IOneShotStrategy
 {
     private const string ChildPhase = "child";
     private const string ControllerPhase = "controller";
-    private const int StateVersion = 2;
+    private const int StateVersion = 3;
 
     private readonly EnasTrainerOptions options;
     private readonly List<EnasExportCandidate> exportCandidates = [];
@@ -133,7 +133,6 @@ public sealed class EnasStrategy : IOneShotStrategy
         writer.Write(Reinforce.Baseline);
         writer.Write(Reinforce.PendingSamples);
         writer.Write(Mutator.SamplerState);
-        SampledGradients.Write(writer, context!.Model);
     }
 
     /// <inheritdoc/>
@@ -150,7 +149,6 @@ public sealed class EnasStrategy : IOneShotStrategy
         Reinforce.Baseline = reader.ReadDouble();
         Reinforce.PendingSamples = reader.ReadInt32();
         Mutator.SamplerState = reader.ReadUInt64();
-        SampledGradients.Read(reader, context!.Model);
         // What the restored controller prefers is what it preferred when the checkpoint was written.
         mostLikely = Mutator.MostLikely().Architecture;
     }
@@ -158,7 +156,8 @@ public sealed class EnasStrategy : IOneShotStrategy
     /// <summary>
     /// The architecture to export: by default the best of <see cref="EnasTrainerOptions.ExportSamples"/> samples scored
     /// on the validation data (the reward data when there is none) with the shared weights; with
-    /// <see cref="EnasExportMode.SingleSample"/>, one draw. The draws do not advance the sampling stream, so exporting
+    /// <see cref="EnasExportMode.SingleSample"/>, one draw. With <see cref="OneShotTrainerOptions.MaxParameters"/>, draws
+    /// that do not fit are skipped (<see cref="BestOfSamples"/>). The draws do not advance the sampling stream, so exporting
     /// twice gives the same architecture and a search continued after an export is unchanged by it.
     /// </summary>
     public Architecture Export()
@@ -171,11 +170,22 @@ public sealed class EnasStrategy : IOneShotStrategy
         {
             if (options.ExportMode == EnasExportMode.SingleSample)
             {
-                using (no_grad())
+                Architecture architecture;
+                int draws = 0;
+                do
                 {
-                    enas.Reset();
+                    using (no_grad())
+                    {
+                        enas.Reset();
+                    }
+                    architecture = enas.Export();
                 }
-                var architecture = enas.Export();
+                while (ctx.ParameterBudget is { } budget && !budget.Fits(architecture) && ++draws < BestOfSamples.DrawsPerSample);
+                if (ctx.ParameterBudget is { } limit && !limit.Fits(architecture))
+                {
+                    throw new InvalidOperationException(
+                        $"ENAS export: none of {draws} sampled architectures has {limit} (the smallest network of this space has {limit.Counter.Smallest}); raise {nameof(options.MaxParameters)}.");
+                }
                 exportCandidates.Add(new EnasExportCandidate(architecture, double.NaN, double.NaN, Exported: true));
                 return architecture;
             }
@@ -202,33 +212,18 @@ public sealed class EnasStrategy : IOneShotStrategy
         var reward = options.Reward ?? ctx.Metric;
         ctx.Log($"ENAS export: scoring {options.ExportSamples} sampled architectures on the " +
             (ctx.ValidData is null ? $"reward data ({data.Count} samples held out of the training data)" : $"validation data ({data.Count} samples)") + ".");
-        var scored = new List<(Architecture Architecture, EvaluationResult Result)>();
-        for (int i = 0; i < options.ExportSamples; i++)
-        {
-            using (no_grad())
+        var scored = BestOfSamples.Run(ctx, Name, options.ExportSamples,
+            () =>
             {
                 enas.Reset();
-            }
-            var result = Evaluation.Run(ctx.Model, data, ctx.Options.BatchSize, ctx.Loss, reward, ctx.Environment.CancellationToken,
-                options.RewardNormalization == RewardNormalization.BatchStatistics);
-            scored.Add((enas.Export(), result));
-        }
-        // The first of equally good samples wins, so the choice does not depend on sort stability.
-        int best = 0;
-        for (int i = 1; i < scored.Count; i++)
-        {
-            if (scored[i].Result.Metric > scored[best].Result.Metric)
-            {
-                best = i;
-            }
-        }
-        for (int i = 0; i < scored.Count; i++)
-        {
-            exportCandidates.Add(new EnasExportCandidate(scored[i].Architecture, scored[i].Result.Metric, scored[i].Result.Loss, i == best));
-            ctx.Log($"ENAS export: sample {i + 1}/{scored.Count} reward {scored[i].Result.Metric:F4} loss {scored[i].Result.Loss:F4}{(i == best ? " (exported)" : "")}");
-        }
-        enas.SetDecisions(scored[best].Architecture);
-        return scored[best].Architecture;
+                return enas.Export();
+            },
+            () => Evaluation.Run(ctx.Model, data, ctx.Options.BatchSize, ctx.Loss, reward, ctx.Environment.CancellationToken,
+                options.RewardNormalization == RewardNormalization.BatchStatistics));
+        exportCandidates.AddRange(scored.Select(s => new EnasExportCandidate(s.Architecture, s.Score, s.Loss, s.Exported)));
+        var best = scored.Single(s => s.Exported).Architecture;
+        enas.SetDecisions(best);
+        return best;
     }
 
     private StepResult ChildStep()
@@ -238,13 +233,7 @@ public sealed class EnasStrategy : IOneShotStrategy
         {
             enas.Reset();
         }
-        var batch = childBatches!.Next();
-        ctx.WeightOptimizer.ZeroGrad();
-        var (loss, logits) = ctx.ForwardLoss(batch, options.AuxiliaryWeight);
-        loss.backward();
-        ctx.ClipWeightGradients();
-        ctx.WeightOptimizer.Step();
-        return new StepResult(loss.item<float>(), ctx.Metric(logits, batch.Labels));
+        return ctx.TrainWeights(childBatches!.Next(), options.AuxiliaryWeight);
     }
 
     private StepResult ControllerStep(bool lastOfEpoch)

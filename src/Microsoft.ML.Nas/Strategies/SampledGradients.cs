@@ -1,12 +1,13 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Microsoft.ML.Nas.Strategies.Enas;
+namespace Microsoft.ML.Nas.Strategies;
 
 /// <summary>
 /// Which weights of the supernet have a gradient tensor yet, kept through a checkpoint. A candidate gets one the first
 /// time a sampled architecture uses it; from then on SGD decays it and applies its momentum at every step, used or
 /// not (PyTorch 1.x semantics, as NNI ran). A resumed search must give the same weights those updates, or it drifts.
+/// Every checkpoint holds it (<see cref="OneShotCheckpoint"/>), so each sampling strategy resumes exactly.
 /// </summary>
 internal static class SampledGradients
 {

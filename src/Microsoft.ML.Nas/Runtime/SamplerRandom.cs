@@ -1,8 +1,8 @@
-namespace Microsoft.ML.Nas.Strategies.Enas;
+namespace Microsoft.ML.Nas.Runtime;
 
 /// <summary>
-/// The controller's draws: a SplitMix64 stream whose whole state is one number, so a checkpoint can save it and a
-/// resumed search draws exactly what an uninterrupted one would.
+/// The draws of sampling strategies (ENAS's controller, the random mutator, evolution): a SplitMix64 stream whose whole
+/// state is one number, so a checkpoint can save it and a resumed search draws exactly what an uninterrupted one would.
 /// </summary>
 internal sealed class SamplerRandom(ulong state)
 {
@@ -14,6 +14,13 @@ internal sealed class SamplerRandom(ulong state)
 
     /// <summary>A uniform number in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>A uniform integer in [0, <paramref name="count"/>) (Lemire's multiply-shift on 32 random bits).</summary>
+    public int Next(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        return (int)(((Next() >> 32) * (ulong)count) >> 32);
+    }
 
     /// <summary>A standard normal number (Box–Muller).</summary>
     public double NextGaussian()
