@@ -4,6 +4,7 @@ using Microsoft.ML.Nas.Strategies.FinalTraining;
 using Microsoft.ML.Nas.Strategies;
 using Microsoft.ML.Nas.Strategies.Darts;
 using Microsoft.ML.Nas.Strategies.Enas;
+using Microsoft.ML.Nas.Strategies.Gdas;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.Nas.MLNet;
@@ -51,6 +52,15 @@ public sealed class NasCatalog
             LabelColumnName = labelColumnName, FeatureColumnName = featureColumnName, ScoreColumnName = scoreColumnName,
             PredictedLabelColumnName = predictedLabelColumnName,
         });
+
+    /// <summary>
+    /// Searches with GDAS (one Gumbel-sampled candidate per edge per step, its alphas learned through the sample) and
+    /// trains the architecture found. Images with no <see cref="NasOptions.SearchSpace"/> search
+    /// <c>SearchSpaces.DartsCells(channels: 8, layers: 3)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range or sets what Fit supplies; the message names its path (e.g. <c>Search.InitialTemperature</c>).</exception>
+    public NasEstimator Gdas(GdasOptions options) =>
+        OneShot(options, "GDAS", SearchSpaces.DartsCells(channels: 8, layers: 3), search => new GdasStrategy(search));
 
     /// <summary>
     /// Trains a given architecture of a space without searching (e.g. one exported by an earlier search), and serves it
