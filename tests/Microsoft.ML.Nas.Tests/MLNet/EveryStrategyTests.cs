@@ -18,6 +18,7 @@ public sealed class EveryStrategyTests
         ["ENAS"],
         ["DARTS"],
         ["DARTS second order"],
+        ["GDAS"],
     ];
 
     [TestMethod]
@@ -49,6 +50,12 @@ public sealed class EveryStrategyTests
         {
             SearchSpace = EveryFormSpace.Spec, Device = "cpu", Seed = 1,
             Search = { Epochs = 1, BatchSize = 32, ChildSteps = 10, ControllerSteps = 2, ControllerAggregate = 2, ExportSamples = 2, ReleaseFreedMemory = false },
+            Final = { Epochs = 3, BatchSize = 32, LearningRate = 0.1, ReleaseFreedMemory = false },
+        }),
+        "GDAS" => mlContext.Nas().Gdas(new GdasOptions
+        {
+            SearchSpace = EveryFormSpace.Spec, Device = "cpu", Seed = 1,
+            Search = { Epochs = 2, BatchSize = 32, ReleaseFreedMemory = false },
             Final = { Epochs = 3, BatchSize = 32, LearningRate = 0.1, ReleaseFreedMemory = false },
         }),
         _ => mlContext.Nas().Darts(new DartsOptions

@@ -10,8 +10,11 @@ namespace Microsoft.ML.Nas.Strategies.Darts;
 /// </summary>
 internal static class CollapseGuard
 {
-    /// <summary>One edge whose parameter-free op the guard replaced.</summary>
-    public sealed record Replacement(string Key, string From, string To);
+    /// <summary>
+    /// One edge whose parameter-free op the guard replaced: <paramref name="To"/> is its op with parameters, or null when
+    /// its node keeps stronger edges instead (a replaced op weighs less than the skip it replaces).
+    /// </summary>
+    public sealed record Replacement(string Key, string From, string? To);
 
     /// <summary>
     /// The DARTS export of <paramref name="mutator"/> with at most <paramref name="maxParameterFree"/> parameter-free ops
@@ -37,7 +40,7 @@ internal static class CollapseGuard
             masks = mutator.ExportMasks(weights, excluded);
         }
         var replacements = replacedFrom.Select(r => new Replacement(r.Key, Name(space, r.Key, r.From),
-            Chosen(masks[r.Key]) is { } to ? Name(space, r.Key, to) : "(edge dropped)")).ToList();
+            Chosen(masks[r.Key]) is { } to ? Name(space, r.Key, to) : null)).ToList();
         return (mutator.Describe(masks), replacements);
     }
 

@@ -128,7 +128,8 @@ internal sealed class DifferentiableSearch : IDisposable
         var (architecture, replacements) = CollapseGuard.Export(Mutator, max);
         foreach (var replacement in replacements)
         {
-            context?.Log($"{name} collapse guard: '{replacement.Key}' takes {replacement.To} instead of {replacement.From} (at most {max} parameter-free ops per cell).");
+            string change = replacement.To is { } to ? $"takes {to} instead of {replacement.From}" : $"gives up {replacement.From}, and its node keeps stronger edges";
+            context?.Log($"{name} collapse guard: '{replacement.Key}' {change} (at most {max} parameter-free ops per cell).");
         }
         return architecture;
     }

@@ -1,6 +1,7 @@
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Data;
 using Microsoft.ML.Nas.Strategies.Darts;
+using Microsoft.ML.Nas.Strategies.Enas;
 
 namespace Microsoft.ML.Nas.Strategies.Gdas;
 
@@ -70,10 +71,19 @@ public sealed class GdasStrategy : IOneShotStrategy
     public IReadOnlyDictionary<string, float[]> ArchitectureWeights() => search.Mutator.Weights();
 
     /// <inheritdoc/>
-    public void SaveState(BinaryWriter writer) => search.SaveState(writer);
+    public void SaveState(BinaryWriter writer)
+    {
+        search.SaveState(writer);
+        // One path per step: which candidates have a gradient tensor yet (SGD decays them from then on) is state too.
+        SampledGradients.Write(writer, search.Context.Model);
+    }
 
     /// <inheritdoc/>
-    public void LoadState(BinaryReader reader) => search.LoadState(reader);
+    public void LoadState(BinaryReader reader)
+    {
+        search.LoadState(reader);
+        SampledGradients.Read(reader, search.Context.Model);
+    }
 
     /// <inheritdoc/>
     public Architecture Export() => search.Export();

@@ -1,0 +1,122 @@
+using Microsoft.ML.Nas.Data;
+using Microsoft.ML.Nas.Datasets;
+using Microsoft.ML.Nas.Runtime;
+using Microsoft.ML.Nas.Strategies;
+using Microsoft.ML.Nas.Strategies.Gdas;
+using Microsoft.ML.Nas.Tests.Strategies.Darts;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.Nas.Tests.Strategies.Gdas;
+
+[TestClass]
+public sealed class GdasTrainerTests
+{
+    [TestMethod]
+    public void The_temperature_falls_linearly_per_epoch_from_10_to_0_1()
+    {
+        var options = new GdasTrainerOptions { Epochs = 5 };
+
+        Assert.AreEqual(10.0, options.TemperatureAt(0));
+        Assert.AreEqual(0.1, options.TemperatureAt(4), 1e-12);
+        Assert.AreEqual((10.0 + 0.1) / 2, options.TemperatureAt(2), 1e-12);
+        Assert.AreEqual(10.0, new GdasTrainerOptions { Epochs = 1 }.TemperatureAt(0), "a one-epoch search stays at the start");
+    }
+
+    [TestMethod]
+    public void A_search_records_the_schedules_end_points_learns_and_exports()
+    {
+        using var data = Digits(512);
+        random.manual_seed(3);
+        using var model = new EdgeNet(784, 8, 10);
+        using var trainer = new GdasTrainer(model, new GdasTrainerOptions
+        {
+            TrainData = data, ValidData = data, Epochs = 3, BatchSize = 32, Device = "cpu", LogFrequency = 0, LearningRate = 0.1,
+            ArchitectureLearningRate = 0.01,
+        });
+        var initial = trainer.Mutator.Weights();
+
+        var history = trainer.Train();
+
+        CollectionAssert.AreEqual(new[] { 10.0, 5.05, 0.1 }, history.Select(r => Math.Round(r.Values["temperature"], 10)).ToArray());
+        Assert.IsTrue(history.All(r => double.IsFinite(r.TrainLoss) && r.Values.ContainsKey("arch_loss")));
+        Assert.IsTrue(history[^1].ValidMetric > 0.3, $"chance is 0.1; the supernet reached {history[^1].ValidMetric:F3}");
+        Assert.IsTrue(history[^1].ArchitectureWeights.Any(p => Math.Abs(p.Value[0] - initial[p.Key][0]) > 1e-3), "the alphas moved");
+        Assert.AreEqual(2, trainer.Export()["n2_switch"].Names.Count);
+    }
+
+    [TestMethod]
+    public void Checkpoint_then_resume_gives_the_same_alphas_and_weights_as_an_uninterrupted_run()
+    {
+        using var data = Digits(256);
+        string folder = Path.Combine(Path.GetTempPath(), $"gdas-resume-{Guid.NewGuid():N}");
+        try
+        {
+            var (uninterruptedAlphas, uninterruptedWeights) = Run(data, folder: null, stopAfterFirstEpoch: false, resume: false);
+            Assert.ThrowsExactly<OperationCanceledException>(() => Run(data, folder, stopAfterFirstEpoch: true, resume: false));
+            var (resumedAlphas, resumedWeights) = Run(data, folder, stopAfterFirstEpoch: false, resume: true);
+
+            foreach (var (key, alpha) in uninterruptedAlphas)
+            {
+                CollectionAssert.AreEqual(alpha, resumedAlphas[key], $"alphas of {key}");
+            }
+            foreach (var (name, weight) in uninterruptedWeights)
+            {
+                CollectionAssert.AreEqual(weight, resumedWeights[name], $"weights of {name}");
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Bad_temperatures_are_refused_by_name()
+    {
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new GdasTrainerOptions { InitialTemperature = 0 }.Validate()).Message,
+            nameof(GdasTrainerOptions.InitialTemperature));
+        Assert.AreEqual("Search.FinalTemperature",
+            Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new GdasTrainerOptions { FinalTemperature = double.NaN }.Validate("Search.")).ParamName);
+    }
+
+    private static (Dictionary<string, float[]> Alphas, Dictionary<string, float[]> Weights) Run(TensorDataset data, string? folder, bool stopAfterFirstEpoch, bool resume)
+    {
+        // A different initialization when resuming: everything must come from the checkpoint.
+        random.manual_seed(resume ? 99 : 5);
+        using var model = new EdgeNet(784, 16, 10);
+        using var cancellation = new CancellationTokenSource();
+        var options = new GdasTrainerOptions
+        {
+            TrainData = data, Epochs = 2, BatchSize = 32, Device = "cpu", Seed = 5, Threads = 1, LogFrequency = 0,
+            CheckpointDirectory = folder, CancellationToken = cancellation.Token,
+            Progress = stopAfterFirstEpoch ? new Inline(p => { if (p.Completed is not null) cancellation.Cancel(); }) : null,
+        };
+        using var trainer = new GdasTrainer(model, options);
+        if (resume)
+        {
+            trainer.Resume(folder!);
+            Assert.AreEqual(1, trainer.Loop.CompletedEpochs);
+        }
+        trainer.Train();
+        var alphas = trainer.Mutator.Alphas.ToDictionary(p => p.Key, p => p.Value.detach().data<float>().ToArray());
+        var weights = model.state_dict().ToDictionary(p => p.Key, p => p.Value.to(ScalarType.Float32).data<float>().ToArray());
+        return (alphas, weights);
+    }
+
+    private static TensorDataset Digits(int count)
+    {
+        TorchRuntime.EnsureAvailable();
+        var digits = MnistDigits.Load();
+        var indices = digits.TrainIndices[..count];
+        return TensorDataset.FromArrays(digits.GetFeatures(indices), [784], digits.GetLabels(indices), DeviceSelection.Resolve("cpu"), 10);
+    }
+
+    private sealed class Inline(Action<OneShotProgress> report) : IProgress<OneShotProgress>
+    {
+        public void Report(OneShotProgress value) => report(value);
+    }
+}
