@@ -7,10 +7,11 @@ namespace Microsoft.ML.Nas.MLNet.Fitting;
 
 /// <summary>
 /// A search by a one-shot strategy on the run's supernet and data, with the options' <c>Search</c> settings as they
-/// are: the catalog names the strategy, its default image space and how to make it from its options.
+/// are: the catalog names the strategy, its default image space, how to make it from its options, and (for PC-DARTS)
+/// the search supernet's spec when it differs from the space's.
 /// </summary>
 internal sealed class OneShotSearch<TSearch>(string name, SearchSpaceSpec defaultImageSpace, NasOptions<TSearch> options,
-    Func<TSearch, IOneShotStrategy> createStrategy) : IArchitectureSearch
+    Func<TSearch, IOneShotStrategy> createStrategy, Func<SearchSpaceSpec, SearchSpaceSpec>? searchSpace = null) : IArchitectureSearch
     where TSearch : OneShotTrainerOptions, new()
 {
     public string Name => name;
@@ -23,7 +24,7 @@ internal sealed class OneShotSearch<TSearch>(string name, SearchSpaceSpec defaul
         // Seeded before the build so the supernet's initial weights follow the seed; the trainer seeds again for its
         // own draws, as a run written by hand with the trainer does.
         random.manual_seed(run.Environment.Seed);
-        using var supernet = SearchSpaceRegistry.Build(run.Spec, run.Context);
+        using var supernet = SearchSpaceRegistry.Build(searchSpace?.Invoke(run.Spec) ?? run.Spec, run.Context);
         using var trainer = new OneShotTrainer(supernet, createStrategy(search), search,
             run.EnvironmentFor(NasSearchHistory.SearchPhase), run.Train, run.Validation);
         trainer.Train();

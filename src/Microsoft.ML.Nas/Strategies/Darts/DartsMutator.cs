@@ -32,6 +32,16 @@ public sealed class DartsMutator : DifferentiableMutator
     {
     }
 
+    /// <summary>
+    /// As <see cref="DartsMutator(nn.Module)"/>; with <paramref name="edgeNormalization"/> each InputChoice choosing k
+    /// of a node's edges gets β weights as well (PC-DARTS: see <see cref="DifferentiableMutator.EdgeNormalization"/>):
+    /// its output is Σ softmax(β)_j · edge_j.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="DartsMutator(nn.Module)"/>.</exception>
+    public DartsMutator(nn.Module model, bool edgeNormalization) : base(model, hasNone: true, edgeNormalization)
+    {
+    }
+
     /// <summary>Computes the mixing weights for the next forward(s), in the caller's dispose scope.</summary>
     public override void Reset()
     {

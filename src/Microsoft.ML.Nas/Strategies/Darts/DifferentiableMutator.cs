@@ -26,20 +26,22 @@ public abstract class DifferentiableMutator : Mutator
     /// <summary>Binds to <paramref name="model"/> and creates its alphas (1e-3·N(0,1), torch's generator) beside its parameters.</summary>
     /// <param name="model">The supernet.</param>
     /// <param name="hasNone">Whether each LayerChoice's alphas end with DARTS's implicit "none" op.</param>
+    /// <param name="edgeNormalization">Whether an InputChoice choosing k of LayerChoice keys (a node's edges) gets β weights (PC-DARTS).</param>
     /// <exception cref="ArgumentException">
     /// The model has no LayerChoice, or an InputChoice that gets alphas concatenates several inputs (a search forward
     /// gives it the width of one input, not of k).
     /// </exception>
-    private protected DifferentiableMutator(nn.Module model, bool hasNone) : base(model)
+    private protected DifferentiableMutator(nn.Module model, bool hasNone, bool edgeNormalization = false) : base(model)
     {
         HasNone = hasNone;
+        EdgeNormalization = edgeNormalization;
         var first = model.parameters().FirstOrDefault();
         var device = first?.device ?? CPU;
         var dtype = first?.dtype ?? ScalarType.Float32;
         using var scope = NewDisposeScope();
         foreach (var decision in Decisions)
         {
-            int? length = decision.Kind == MutableKind.LayerChoice ? decision.CandidateCount + (hasNone ? 1 : 0) : HasOwnAlphas(decision) ? decision.CandidateCount : null;
+            int? length = decision.Kind == MutableKind.LayerChoice ? decision.CandidateCount + (hasNone ? 1 : 0) : HasOwnAlphas(decision) || IsNormalizedEdges(decision) ? decision.CandidateCount : null;
             if (length is { } n)
             {
                 var alpha = (randn(n, dtype: dtype) * 1e-3).to(device);
@@ -50,7 +52,7 @@ public abstract class DifferentiableMutator : Mutator
         {
             throw new ArgumentException($"{GetType().Name} needs at least one LayerChoice in the model to learn alphas for.", nameof(model));
         }
-        foreach (var decision in Decisions.Where(d => HasOwnAlphas(d) && d.NChosen > 1))
+        foreach (var decision in Decisions.Where(d => d.Kind == MutableKind.InputChoice && alphas.ContainsKey(d.Key) && d.NChosen > 1))
         {
             if (decision.Mutables.OfType<InputChoice>().Any(c => c.Reduction == Reduction.Concat))
             {
@@ -75,6 +77,13 @@ public abstract class DifferentiableMutator : Mutator
 
     /// <summary>Whether each LayerChoice's alphas end with an entry for DARTS's implicit "none" op.</summary>
     public bool HasNone { get; }
+
+    /// <summary>
+    /// Whether an InputChoice choosing k of LayerChoice keys (a DARTS node's edges) has alphas too: PC-DARTS's edge
+    /// normalization, β over a node's inputs, softmax-normalized, weighting the edges' outputs in search and multiplying
+    /// each edge's best op weight when the export ranks the edges.
+    /// </summary>
+    public bool EdgeNormalization { get; }
 
     /// <summary>softmax(alpha) per key: a LayerChoice's includes "none" when <see cref="HasNone"/>; an InputChoice's has one per input.</summary>
     public IReadOnlyDictionary<string, float[]> Weights()
@@ -127,7 +136,8 @@ public abstract class DifferentiableMutator : Mutator
         }
         foreach (var decision in Decisions.Where(d => d.Kind == MutableKind.InputChoice))
         {
-            masks[decision.Key] = alphas.ContainsKey(decision.Key) ? Strongest(weights[decision.Key], decision.NChosen!.Value) : ChooseInputs(decision, best, masks);
+            masks[decision.Key] = HasOwnAlphas(decision) ? Strongest(weights[decision.Key], decision.NChosen!.Value)
+                : ChooseInputs(decision, best, masks, alphas.ContainsKey(decision.Key) ? weights[decision.Key] : null);
         }
         return masks;
     }
@@ -183,8 +193,11 @@ public abstract class DifferentiableMutator : Mutator
 
     // NNI ranks a cell's inputs by their edges' ops; inputs that are not edges have nothing to be ranked by but alphas of
     // their own. Any subset keeps NNI's rule (every input): it needs no ranking.
-    private bool HasOwnAlphas(DecisionInfo decision) => decision.Kind == MutableKind.InputChoice && decision.NChosen is not null
-        && !decision.ChooseFrom.All(key => SearchSpace.Contains(key) && SearchSpace[key].Kind == MutableKind.LayerChoice);
+    private bool HasOwnAlphas(DecisionInfo decision) => decision.Kind == MutableKind.InputChoice && decision.NChosen is not null && !ChoosesEdges(decision);
+
+    private bool IsNormalizedEdges(DecisionInfo decision) => EdgeNormalization && decision.Kind == MutableKind.InputChoice && decision.NChosen is not null && ChoosesEdges(decision);
+
+    private bool ChoosesEdges(DecisionInfo decision) => decision.ChooseFrom.All(key => SearchSpace.Contains(key) && SearchSpace[key].Kind == MutableKind.LayerChoice);
 
     private static bool[] Strongest(float[] weights, int count)
     {
@@ -192,7 +205,8 @@ public abstract class DifferentiableMutator : Mutator
         return Enumerable.Range(0, weights.Length).Select(kept.Contains).ToArray();
     }
 
-    private static bool[] ChooseInputs(DecisionInfo decision, Dictionary<string, (int Index, float Weight)> best, Dictionary<string, bool[]> masks)
+    // A node's edges by their best op's weight, times the edge's β weight under edge normalization (PC-DARTS).
+    private static bool[] ChooseInputs(DecisionInfo decision, Dictionary<string, (int Index, float Weight)> best, Dictionary<string, bool[]> masks, float[]? edgeWeights)
     {
         int count = decision.CandidateCount;
         if (decision.NChosen is not { } k)
@@ -200,7 +214,7 @@ public abstract class DifferentiableMutator : Mutator
             return Enumerable.Repeat(true, count).ToArray();
         }
         var sources = decision.ChooseFrom;
-        var kept = Enumerable.Range(0, count).OrderByDescending(i => best[sources[i]].Weight).ThenBy(i => i).Take(k).ToHashSet();
+        var kept = Enumerable.Range(0, count).OrderByDescending(i => best[sources[i]].Weight * (edgeWeights?[i] ?? 1)).ThenBy(i => i).Take(k).ToHashSet();
         var mask = new bool[count];
         for (int i = 0; i < count; i++)
         {
