@@ -47,29 +47,16 @@ public sealed class PcDartsTrainerTests
     public void Checkpoint_then_resume_gives_the_same_alphas_and_weights_as_an_uninterrupted_run()
     {
         using var data = Digits(96);
-        string folder = Path.Combine(Path.GetTempPath(), $"pc-darts-resume-{Guid.NewGuid():N}");
-        try
+        ResumeCheck.AssertBitExact<PcDartsStrategy>(settings =>
         {
-            var (uninterruptedAlphas, uninterruptedWeights) = Run(data, folder: null, stopAfterFirstEpoch: false, resume: false);
-            Assert.ThrowsExactly<OperationCanceledException>(() => Run(data, folder, stopAfterFirstEpoch: true, resume: false));
-            var (resumedAlphas, resumedWeights) = Run(data, folder, stopAfterFirstEpoch: false, resume: true);
-
-            foreach (var (key, alpha) in uninterruptedAlphas)
+            var model = new DartsNetwork(1, 14, 4, 10, layers: 2, nodes: 2, partialChannels: 4);
+            var trainer = new PcDartsTrainer(model, new PcDartsTrainerOptions
             {
-                CollectionAssert.AreEqual(alpha, resumedAlphas[key], $"alphas of {key}");
-            }
-            foreach (var (name, weight) in uninterruptedWeights)
-            {
-                CollectionAssert.AreEqual(weight, resumedWeights[name], $"weights of {name}");
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
+                TrainData = data, Epochs = 2, BatchSize = 16, Device = "cpu", Seed = 5, Threads = 1, LogFrequency = 0,
+                CheckpointDirectory = settings.Directory, CancellationToken = settings.Token, Progress = settings.Progress,
+            });
+            return (trainer, model, () => trainer.Mutator.Alphas);
+        });
     }
 
     [TestMethod]
@@ -123,28 +110,6 @@ public sealed class PcDartsTrainerTests
         }
     }
 
-    private static (Dictionary<string, float[]> Alphas, Dictionary<string, float[]> Weights) Run(TensorDataset data, string? folder, bool stopAfterFirstEpoch, bool resume)
-    {
-        random.manual_seed(resume ? 99 : 5);
-        using var model = new DartsNetwork(1, 14, 4, 10, layers: 2, nodes: 2, partialChannels: 4);
-        using var cancellation = new CancellationTokenSource();
-        var options = new PcDartsTrainerOptions
-        {
-            TrainData = data, Epochs = 2, BatchSize = 16, Device = "cpu", Seed = 5, Threads = 1, LogFrequency = 0,
-            CheckpointDirectory = folder, CancellationToken = cancellation.Token,
-            Progress = stopAfterFirstEpoch ? new Inline(p => { if (p.Completed is not null) cancellation.Cancel(); }) : null,
-        };
-        using var trainer = new PcDartsTrainer(model, options);
-        if (resume)
-        {
-            trainer.Resume(folder!);
-        }
-        trainer.Train();
-        var alphas = trainer.Mutator.Alphas.ToDictionary(p => p.Key, p => p.Value.detach().data<float>().ToArray());
-        var weights = model.state_dict().ToDictionary(p => p.Key, p => p.Value.to(ScalarType.Float32).contiguous().data<float>().ToArray());
-        return (alphas, weights);
-    }
-
     private static TensorDataset Digits(int count)
     {
         TorchRuntime.EnsureAvailable();
@@ -153,10 +118,5 @@ public sealed class PcDartsTrainerTests
         using var scope = NewDisposeScope();
         var images = tensor(digits.GetFeatures(indices), [count, 1, 28, 28]);
         return new TensorDataset(nn.functional.avg_pool2d(images, 2), tensor(digits.GetLabels(indices)), DeviceSelection.Resolve("cpu"), 10);
-    }
-
-    private sealed class Inline(Action<OneShotProgress> report) : IProgress<OneShotProgress>
-    {
-        public void Report(OneShotProgress value) => report(value);
     }
 }
