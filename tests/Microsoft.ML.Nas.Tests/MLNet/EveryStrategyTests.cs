@@ -66,7 +66,7 @@ public sealed class EveryStrategyTests
         }),
     };
 
-    private static void AssertSavesAndLoads(MLContext mlContext, TransformerChain<NasTransformer> fitted, IDataView test)
+    internal static void AssertSavesAndLoads(MLContext mlContext, TransformerChain<NasTransformer> fitted, IDataView test)
     {
         string path = Path.Combine(Directory.CreateTempSubdirectory("nas-every-form").FullName, "model.zip");
         mlContext.Model.Save(fitted, test.Schema, path);

@@ -97,17 +97,7 @@ public sealed class PcDartsTrainerTests
 
         Assert.IsFalse(model.Spec.Parameters.ContainsKey("partialChannels"), "the final network has every channel");
         Assert.IsTrue(model.History.Search[0].Metrics.Keys.Any(k => k == "weight.reduce_n3_switch[0]"), string.Join(", ", model.History.Search[0].Metrics.Keys));
-        string path = Path.Combine(Directory.CreateTempSubdirectory("nas-pc-darts").FullName, "model.zip");
-        mlContext.Model.Save(fitted, test.Schema, path);
-        var loaded = new MLContext(seed: 4).Model.Load(path, out _);
-        try
-        {
-            CollectionAssert.AreEqual(TrainedMlp.Scores(fitted.Transform(test)), TrainedMlp.Scores(loaded.Transform(test)));
-        }
-        finally
-        {
-            ((IEnumerable<ITransformer>)loaded).OfType<NasTransformer>().Single().Dispose();
-        }
+        EveryStrategyTests.AssertSavesAndLoads(mlContext, fitted, test);
     }
 
     private static TensorDataset Digits(int count)
