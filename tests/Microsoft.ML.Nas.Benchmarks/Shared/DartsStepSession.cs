@@ -66,6 +66,20 @@ internal sealed class DartsStepSession : IDisposable
 
     public DartsBenchmarkConfig Config { get; }
 
+    /// <summary>A configuration name, prefixed by "gdas-" or "pc-darts-" for those strategies (e.g. "gdas-mnist-first").</summary>
+    public static (string Strategy, DartsBenchmarkConfig Config) Parse(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        foreach (var strategy in new[] { "gdas", "pc-darts" })
+        {
+            if (name.StartsWith(strategy + "-", StringComparison.Ordinal))
+            {
+                return (strategy, DartsBenchmarkConfig.Find(name[(strategy.Length + 1)..]));
+            }
+        }
+        return ("darts", DartsBenchmarkConfig.Find(name));
+    }
+
     public Device Device { get; }
 
     /// <summary>The loop running the strategy's steps.</summary>

@@ -92,11 +92,12 @@ internal sealed class DifferentiableSearch : IDisposable
         Mutator.ArchitectureGradients = true;
         Mutator.Reset();
         var validLoss = Context.Loss(Context.Model.call(valid.Features), valid.Labels);
-        // Only the alphas' gradients: the weights' would be computed and thrown away by a plain backward.
-        var gradients = autograd.grad([validLoss], [.. alphas]);
+        // Only the alphas' gradients: the weights' would be computed and thrown away by a plain backward. A key the
+        // forward did not reach (a sampled input that had no output) gets zero.
+        var gradients = autograd.grad([validLoss], [.. alphas], allow_unused: true);
         for (int i = 0; i < gradients.Count; i++)
         {
-            SecondOrderArchitectureStep.SetGradient(alphas[i], gradients[i]);
+            SecondOrderArchitectureStep.SetGradient(alphas[i], gradients[i] is { IsInvalid: false } gradient ? gradient : zeros_like(alphas[i]));
         }
         return validLoss.ToDouble();
     }
