@@ -3,6 +3,8 @@ using Microsoft.ML.Nas.Data;
 using Microsoft.ML.Nas.MLNet;
 using Microsoft.ML.Nas.Mutables;
 using Microsoft.ML.Nas.Runtime;
+using Microsoft.ML.Nas.Spaces;
+using Microsoft.ML.Nas.Tests.MLNet;
 using Microsoft.ML.Nas.Spaces.Darts;
 using Microsoft.ML.Nas.Spaces.Ops;
 using Microsoft.ML.Nas.Strategies.Darts;
@@ -30,6 +32,19 @@ public sealed class CollapseGuardTests
         CollectionAssert.AreEquivalent(new[] { "normal_n2_p0", "normal_n2_p1", "normal_n3_p0", "normal_n3_p1", "normal_n3_p2" }, cells[0].ToArray());
         Assert.IsTrue(cells[1].All(k => k.StartsWith("reduce_", StringComparison.Ordinal)) && cells[1].Count == 5);
         CollectionAssert.AreEquivalent(new[] { "n2_p0", "n2_p1", "n2_p2" }, CollapseGuard.Cells(ModelSearchSpace.Of(edges)).Single().ToArray());
+    }
+
+    [TestMethod]
+    public void A_choice_in_a_mutable_scope_belongs_to_the_scopes_cell()
+    {
+        EveryFormSpace.Register();
+        using var model = SearchSpaceRegistry.Build(EveryFormSpace.Spec, new SpaceContext([784], 10));
+
+        var cells = CollapseGuard.Cells(ModelSearchSpace.Of(model)).Select(c => string.Join(",", c)).ToArray();
+
+        // op1 in scope block1; op2 in scope block2 and again at the top, where op2 occurs twice, so it stands alone with
+        // the same keys as block2's cell; the last LayerChoice likewise stands alone.
+        CollectionAssert.AreEqual(new[] { "op1", "op2", "LayerChoice2" }, cells);
     }
 
     [TestMethod]
