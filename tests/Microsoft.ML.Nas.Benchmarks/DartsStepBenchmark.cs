@@ -4,17 +4,18 @@ namespace Microsoft.ML.Nas.Benchmarks;
 
 /// <summary>
 /// Per-step time and memory of a DARTS search step (architecture step + weight step) in the configurations of
-/// <see cref="DartsBenchmarkConfig"/>, with PyTorch's figures beside them.
+/// <see cref="DartsBenchmarkConfig"/>, with PyTorch's figures beside them; the same for GDAS and PC-DARTS (first-order
+/// configurations; PyTorch's figures are DARTS's, so their ratios compare against PyTorch's DARTS, not its GDAS).
 /// </summary>
 internal static class DartsStepBenchmark
 {
-    public static void Run(BenchmarkArguments options)
+    public static void Run(BenchmarkArguments options, string strategy = "darts")
     {
         var config = DartsBenchmarkConfig.Find(options.Config ?? "mnist-first");
         int threads = TorchRuntime.ConfigureThreads(options.Threads);
-        Console.WriteLine($"darts {config.Name}: {config}, {options.Warmup} warm-up + {options.Steps} timed steps, {threads} threads, device {options.Device}, " +
+        Console.WriteLine($"{strategy} {config.Name}: {config}, {options.Warmup} warm-up + {options.Steps} timed steps, {threads} threads, device {options.Device}, " +
             $"release freed memory {options.ReleaseFreedMemory} (slack {options.FreedMemorySlack})");
-        using var session = new DartsStepSession(config, options.Device, threads, options.ReleaseFreedMemory, options.FreedMemorySlack);
+        using var session = new DartsStepSession(config, options.Device, threads, options.ReleaseFreedMemory, options.FreedMemorySlack, strategy);
         double residentAfterFirst = 0;
         var trace = new List<string>();
         void Step()
@@ -39,8 +40,10 @@ internal static class DartsStepBenchmark
             Console.WriteLine($"  resident/peak MiB by step: {string.Join(" ", trace)}");
         }
         Console.WriteLine($"  native heap after the last step (MiB in use, free whether resident or released, mmapped): {ProcessMemory.NativeHeapMiB()}; " +
-            $"{session.Trainer.Loop.Context.MemoryGuard?.Releases ?? 0} releases over {session.Steps} steps");
-        Console.WriteLine($"RESULT csharp config={config.Name} step_ms={median:F0} ratio_vs_pytorch113={median / config.PyTorch113Ms:F2} " +
+            $"{session.Loop.Context.MemoryGuard?.Releases ?? 0} releases over {session.Steps} steps");
+        // DARTS's line keeps its form (compare-darts.sh, results-table.awk); the others name their strategy in the config.
+        string name = strategy == "darts" ? config.Name : $"{strategy}-{config.Name}";
+        Console.WriteLine($"RESULT csharp config={name} step_ms={median:F0} ratio_vs_pytorch113={median / config.PyTorch113Ms:F2} " +
             $"ratio_vs_pytorch26={median / config.PyTorch26Ms:F2} peak_rss_mib={peak:F0} (PyTorch {config.PeakRss113}/{config.PeakRss26})");
     }
 }

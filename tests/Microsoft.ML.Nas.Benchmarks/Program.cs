@@ -8,6 +8,8 @@ using Microsoft.ML.Nas.Runtime;
 //       [--warmup 20] [--steps 200] [--threads 2]   (child steps timed = --steps, controller steps = max(steps/5, 30))
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- darts --config cifar-first|cifar-second|mnist-first|mnist-second
 //       [--warmup 2] [--steps 200] [--threads 2]   (one configuration per process, so that peak RSS is its own)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- gdas|pc-darts --config cifar-first|mnist-first
+//       [--warmup 2] [--steps 200] [--threads 2]   (the darts step of GDAS / PC-DARTS (K = 4) on the same supernet)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- transform [--rounds 5] [--threads N] [--device cpu]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- onnx [--rounds 5] [--threads N]
 //       (rows/s of the exported ONNX file in ONNX Runtime vs the NasTransformer on the CPU, batch 1 and 256)
@@ -45,7 +47,9 @@ switch (options.Command)
         EnasReport.Run(options);
         break;
     case "darts":
-        DartsStepBenchmark.Run(options);
+    case "gdas":
+    case "pc-darts":
+        DartsStepBenchmark.Run(options, options.Command);
         break;
     case "transform":
         TransformThroughputReport.Run(options);
@@ -81,7 +85,7 @@ switch (options.Command)
         EnasDriftReport.Run(options);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, transform, onnx, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data, search-vs-random, time-budget, enas-drift.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, gdas, pc-darts, transform, onnx, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data, search-vs-random, time-budget, enas-drift.");
         return 2;
 }
 return 0;

@@ -6,7 +6,10 @@ namespace Microsoft.ML.Nas.DeviceCheck;
 /// <summary>The options of the <c>check</c> verb (see Program.cs for the command line).</summary>
 internal sealed record CheckOptions
 {
-    /// <summary>The benchmark configurations timed on each device (DartsBenchmarkConfig and EnasBenchmarkConfig names).</summary>
+    /// <summary>
+    /// The benchmark configurations timed on each device (DartsBenchmarkConfig names, prefixed "gdas-" or "pc-darts-" for
+    /// those strategies, and EnasBenchmarkConfig names).
+    /// </summary>
     public IReadOnlyList<string> Darts { get; init; } = ["mnist-first", "mnist-second", "cifar-first", "cifar-second"];
 
     public IReadOnlyList<string> Enas { get; init; } = ["macro-mnist", "micro-mnist", "macro-cifar", "micro-cifar"];
@@ -80,7 +83,7 @@ internal sealed record CheckOptions
             };
         }
         // Unknown names fail here, as usage errors, not after minutes of checking.
-        _ = options.Darts.Select(DartsBenchmarkConfig.Find).ToList();
+        _ = options.Darts.Select(DartsStepSession.Parse).ToList();
         _ = options.Enas.Select(EnasBenchmarkConfig.Find).ToList();
         return options;
     }

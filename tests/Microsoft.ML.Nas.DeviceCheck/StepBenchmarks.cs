@@ -26,8 +26,9 @@ internal static class StepBenchmarks
         {
             foreach (string name in options.Darts)
             {
-                using var session = new DartsStepSession(DartsBenchmarkConfig.Find(name), device, threads);
-                Record(rows, $"darts {name}", device, Time(session.Step, session.Device, options.Warmup, options.Steps));
+                var (strategy, config) = DartsStepSession.Parse(name);
+                using var session = new DartsStepSession(config, device, threads, strategy: strategy);
+                Record(rows, strategy == "darts" ? $"darts {name}" : $"{strategy} {config.Name}", device, Time(session.Step, session.Device, options.Warmup, options.Steps));
             }
             foreach (string name in options.Enas)
             {

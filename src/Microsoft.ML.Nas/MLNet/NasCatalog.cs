@@ -4,6 +4,8 @@ using Microsoft.ML.Nas.Strategies.FinalTraining;
 using Microsoft.ML.Nas.Strategies;
 using Microsoft.ML.Nas.Strategies.Darts;
 using Microsoft.ML.Nas.Strategies.Enas;
+using Microsoft.ML.Nas.Strategies.Gdas;
+using Microsoft.ML.Nas.Strategies.PcDarts;
 using Microsoft.ML.Nas.Strategies.Proxyless;
 using Microsoft.ML.Nas.Strategies.Random;
 using Microsoft.ML.Nas.Strategies.Spos;
@@ -83,6 +85,25 @@ public sealed class NasCatalog
         OneShot(options, "ProxylessNAS", SearchSpaces.Mlp(), search => new ProxylessStrategy(search));
 
     /// <summary>
+    /// Searches with GDAS (one Gumbel-sampled candidate per edge per step, its alphas learned through the sample) and
+    /// trains the architecture found. Images with no <see cref="NasOptions.SearchSpace"/> search
+    /// <c>SearchSpaces.DartsCells(channels: 8, layers: 3)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range or sets what Fit supplies; the message names its path (e.g. <c>Search.InitialTemperature</c>).</exception>
+    public NasEstimator Gdas(GdasOptions options) =>
+        OneShot(options, "GDAS", SearchSpaces.DartsCells(channels: 8, layers: 3), search => new GdasStrategy(search));
+
+    /// <summary>
+    /// Searches with PC-DARTS (DARTS whose edges see 1/K of the channels, with βs weighting each node's edges) and
+    /// trains the architecture found, on all channels. The space must be <c>SearchSpaces.DartsCells</c>, the default for
+    /// images (<c>channels: 8, layers: 3</c>); its channels a multiple of K.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is out of range or sets what Fit supplies; the message names its path (e.g. <c>Search.PartialChannels</c>).</exception>
+    public NasEstimator PcDarts(PcDartsOptions options) =>
+        OneShot(options, "PC-DARTS", SearchSpaces.DartsCells(channels: 8, layers: 3), search => new PcDartsStrategy(search),
+            spec => PcDartsStrategy.SearchSpace(spec, options.Search.PartialChannels));
+
+    /// <summary>
     /// Trains a given architecture of a space without searching (e.g. one exported by an earlier search), and serves it
     /// like a searched one.
     /// </summary>
@@ -96,12 +117,14 @@ public sealed class NasCatalog
     /// <summary>
     /// The estimator of a one-shot strategy: its name (for logs), the space it searches for images when the options
     /// name none, and how its strategy is made from its <c>Search</c> options. A new strategy adds a method that calls this.
+    /// A strategy whose supernet differs from the network it retrains (PC-DARTS's partial channels) gives
+    /// <paramref name="searchSpace"/>: the search supernet's spec from the space's.
     /// </summary>
     private NasEstimator OneShot<TSearch>(NasOptions<TSearch> options, string name, SearchSpaceSpec defaultImageSpace,
-        Func<TSearch, IOneShotStrategy> createStrategy)
+        Func<TSearch, IOneShotStrategy> createStrategy, Func<SearchSpaceSpec, SearchSpaceSpec>? searchSpace = null)
         where TSearch : OneShotTrainerOptions, new()
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new NasEstimator(Environment, options, new OneShotSearch<TSearch>(name, defaultImageSpace, options, createStrategy));
+        return new NasEstimator(Environment, options, new OneShotSearch<TSearch>(name, defaultImageSpace, options, createStrategy, searchSpace));
     }
 }

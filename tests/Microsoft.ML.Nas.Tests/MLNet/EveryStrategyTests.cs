@@ -20,6 +20,7 @@ public sealed class EveryStrategyTests
         ["DARTS second order"],
         ["Random"],
         ["SPOS"],
+        ["GDAS"],
     ];
 
     [TestMethod]
@@ -69,6 +70,12 @@ public sealed class EveryStrategyTests
             },
             Final = { Epochs = 3, BatchSize = 32, LearningRate = 0.1, ReleaseFreedMemory = false },
         }),
+        "GDAS" => mlContext.Nas().Gdas(new GdasOptions
+        {
+            SearchSpace = EveryFormSpace.Spec, Device = "cpu", Seed = 1,
+            Search = { Epochs = 2, BatchSize = 32, ReleaseFreedMemory = false },
+            Final = { Epochs = 3, BatchSize = 32, LearningRate = 0.1, ReleaseFreedMemory = false },
+        }),
         _ => mlContext.Nas().Darts(new DartsOptions
         {
             SearchSpace = EveryFormSpace.Spec, Device = "cpu", Seed = 1,
@@ -77,7 +84,7 @@ public sealed class EveryStrategyTests
         }),
     };
 
-    private static void AssertSavesAndLoads(MLContext mlContext, TransformerChain<NasTransformer> fitted, IDataView test)
+    internal static void AssertSavesAndLoads(MLContext mlContext, TransformerChain<NasTransformer> fitted, IDataView test)
     {
         string path = Path.Combine(Directory.CreateTempSubdirectory("nas-every-form").FullName, "model.zip");
         mlContext.Model.Save(fitted, test.Schema, path);

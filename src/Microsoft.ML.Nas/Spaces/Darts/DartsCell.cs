@@ -23,7 +23,8 @@ internal sealed class DartsCell : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="previousReduced">Whether the previous cell was a reduction cell (its input two back is twice the size).</param>
     /// <param name="reduction">Whether this cell halves the resolution (its keys start with "reduce").</param>
     /// <param name="affine">Whether batch norms learn scale and shift.</param>
-    public DartsCell(int nodeCount, int channelsPrevPrev, int channelsPrev, int channels, bool previousReduced, bool reduction, bool affine)
+    /// <param name="partialChannels">K: the edges' ops see channels/K channels (PC-DARTS's search; 1 for all).</param>
+    public DartsCell(int nodeCount, int channelsPrevPrev, int channelsPrev, int channels, bool previousReduced, bool reduction, bool affine, int partialChannels = 1)
         : base(reduction ? "ReductionCell" : "NormalCell")
     {
         preproc0 = previousReduced
@@ -33,7 +34,7 @@ internal sealed class DartsCell : nn.Module<Tensor, Tensor, Tensor>
         string type = reduction ? "reduce" : "normal";
         for (int depth = 2; depth < nodeCount + 2; depth++)
         {
-            nodes.Add(new DartsNode($"{type}_n{depth}", depth, channels, reduction ? 2 : 0, affine));
+            nodes.Add(new DartsNode($"{type}_n{depth}", depth, channels, reduction ? 2 : 0, affine, partialChannels));
         }
         Reduction = reduction;
         OutputChannels = channels * nodeCount;

@@ -2,7 +2,11 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.Nas.Spaces.Darts;
 
-/// <summary>The <c>darts-cells</c> space (<see cref="SearchSpaces.DartsCells"/>): a <see cref="DartsNetwork"/> of searched cells.</summary>
+/// <summary>
+/// The <c>darts-cells</c> space (<see cref="SearchSpaces.DartsCells"/>): a <see cref="DartsNetwork"/> of searched cells.
+/// PC-DARTS builds its search supernet with "partialChannels" K (its strategy's <c>SearchSpace</c>);
+/// the found architecture is retrained on the spec without it.
+/// </summary>
 internal sealed class DartsCellSpace : BuiltInSpace
 {
     public const int DefaultNodes = 4;
@@ -10,7 +14,7 @@ internal sealed class DartsCellSpace : BuiltInSpace
 
     public override string Kind => SearchSpaces.DartsCellsKind;
 
-    protected override IReadOnlyList<string> ParameterNames { get; } = ["channels", "layers", "nodes", "stemMultiplier", "auxiliary", "affine"];
+    protected override IReadOnlyList<string> ParameterNames { get; } = ["channels", "layers", "nodes", "stemMultiplier", "auxiliary", "affine", "partialChannels"];
 
     protected override nn.Module<Tensor, Tensor> Create(SearchSpaceSpec spec, SpaceContext context)
     {
@@ -21,7 +25,7 @@ internal sealed class DartsCellSpace : BuiltInSpace
         }
         return new DartsNetwork(channels, height, spec.GetInt32("channels"), context.ClassCount, spec.GetInt32("layers"),
             spec.GetInt32("nodes", DefaultNodes), spec.GetInt32("stemMultiplier", DefaultStemMultiplier), spec.GetBoolean("auxiliary", false),
-            spec.GetBoolean("affine", false));
+            spec.GetBoolean("affine", false), spec.GetInt32("partialChannels", 1));
     }
 
     // Cells of a type share their keys, so more cells keep the architecture's keys, unless the deeper network gains

@@ -31,14 +31,25 @@ public sealed class DartsNetwork : Module<Tensor, Tensor>, IAuxiliaryHeadModel, 
     /// <param name="stemMultiplier">The stem outputs stemMultiplier·C channels.</param>
     /// <param name="auxiliary">Whether to add the auxiliary head.</param>
     /// <param name="affine">Whether the cells' batch norms learn scale and shift.</param>
+    /// <param name="partialChannels">
+    /// K of PC-DARTS's partial channel connections: every edge's ops see 1/K of its channels (the search supernet of
+    /// <c>PcDartsTrainer</c>); 1 (default) for all channels. <paramref name="channels"/> must be a multiple of it.
+    /// </param>
     public DartsNetwork(int inputChannels, int imageSize, int channels, int classes, int layers, int nodes = 4, int stemMultiplier = 3,
-        bool auxiliary = false, bool affine = false) : base(nameof(DartsNetwork))
+        bool auxiliary = false, bool affine = false, int partialChannels = 1) : base(nameof(DartsNetwork))
     {
         foreach (var (value, name) in new[] { (inputChannels, nameof(inputChannels)), (channels, nameof(channels)), (classes, nameof(classes)),
             (layers, nameof(layers)), (nodes, nameof(nodes)), (stemMultiplier, nameof(stemMultiplier)) })
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, name);
         }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(partialChannels);
+        if (channels % partialChannels != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(partialChannels), partialChannels,
+                $"Partial channel connections give each edge's ops channels/K channels: channels ({channels}) must be a multiple of K ({partialChannels}).");
+        }
+        PartialChannels = partialChannels;
         if (nodes < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(nodes), nodes, "A DARTS cell needs at least 2 nodes (each node keeps 2 inputs).");
@@ -57,7 +68,7 @@ public sealed class DartsNetwork : Module<Tensor, Tensor>, IAuxiliaryHeadModel, 
             {
                 current *= 2;
             }
-            var cell = new DartsCell(nodes, channelsPrevPrev, channelsPrev, current, previousReduced, reduction, affine);
+            var cell = new DartsCell(nodes, channelsPrevPrev, channelsPrev, current, previousReduced, reduction, affine, partialChannels);
             cells.Add(cell);
             (channelsPrevPrev, channelsPrev) = (channelsPrev, cell.OutputChannels);
             if (i == auxiliaryPosition)
@@ -69,6 +80,9 @@ public sealed class DartsNetwork : Module<Tensor, Tensor>, IAuxiliaryHeadModel, 
         linear = Linear(channelsPrev, classes);
         RegisterComponents();
     }
+
+    /// <summary>K of PC-DARTS's partial channel connections (1: the edges' ops see every channel).</summary>
+    public int PartialChannels { get; }
 
     /// <summary>The cells, in order.</summary>
     internal IReadOnlyList<DartsCell> Cells => [.. cells];

@@ -3,22 +3,10 @@ namespace Microsoft.ML.Nas.Strategies.Darts;
 /// <summary>
 /// Settings of a DARTS search, with NNI's defaults (NNI v1.9 `darts/` and the DARTS paper, arXiv 1806.09055) except the epochs (10, not 50): weights by SGD 0.025
 /// (momentum 0.9, wd 3e-4, cosine to 1e-3, clip 5), alphas by Adam 3e-4 (betas 0.5, 0.999; wd 1e-3), batch 64, first
-/// order. The same object is the ML.NET DARTS estimator's <c>Search</c> options.
+/// order, no collapse guard. The same object is the ML.NET DARTS estimator's <c>Search</c> options.
 /// </summary>
-public sealed class DartsTrainerOptions : OneShotTrainerOptions
+public sealed class DartsTrainerOptions : DifferentiableTrainerOptions
 {
-    /// <summary>Learning rate of the alphas' Adam; default 3e-4.</summary>
-    public double ArchitectureLearningRate { get; set; } = 3e-4;
-
-    /// <summary>First Adam beta of the alphas; default 0.5.</summary>
-    public double ArchitectureBeta1 { get; set; } = 0.5;
-
-    /// <summary>Second Adam beta of the alphas; default 0.999.</summary>
-    public double ArchitectureBeta2 { get; set; } = 0.999;
-
-    /// <summary>L2 weight decay of the alphas; default 1e-3.</summary>
-    public double ArchitectureWeightDecay { get; set; } = 1e-3;
-
     /// <summary>Second order (the paper's unrolled step) instead of first order; default false.</summary>
     public bool Unrolled { get; set; }
 
@@ -26,10 +14,6 @@ public sealed class DartsTrainerOptions : OneShotTrainerOptions
     public override void Validate(string path)
     {
         base.Validate(path);
-        OptionCheck.NonNegative(ArchitectureLearningRate, path + nameof(ArchitectureLearningRate));
-        OptionCheck.NonNegative(ArchitectureWeightDecay, path + nameof(ArchitectureWeightDecay));
-        OptionCheck.Fraction(ArchitectureBeta1, path + nameof(ArchitectureBeta1));
-        OptionCheck.Fraction(ArchitectureBeta2, path + nameof(ArchitectureBeta2));
         OptionCheck.Require(!Unrolled || WeightOptimizer == Optimizers.WeightOptimizerKind.Sgd, path + nameof(WeightOptimizer), WeightOptimizer,
             $"Sgd when {nameof(Unrolled)} is set (the second-order step unrolls a plain SGD step)");
     }

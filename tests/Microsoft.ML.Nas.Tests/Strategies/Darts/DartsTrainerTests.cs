@@ -17,29 +17,16 @@ public sealed class DartsTrainerTests
     public void Checkpoint_then_resume_gives_the_same_alphas_and_weights_as_an_uninterrupted_run()
     {
         using var data = Digits(256);
-        string folder = Path.Combine(Path.GetTempPath(), $"darts-resume-{Guid.NewGuid():N}");
-        try
+        ResumeCheck.AssertBitExact<DartsStrategy>(settings =>
         {
-            var (uninterruptedAlphas, uninterruptedWeights) = Run(data, folder: null, stopAfterFirstEpoch: false, resume: false);
-            Assert.ThrowsExactly<OperationCanceledException>(() => Run(data, folder, stopAfterFirstEpoch: true, resume: false));
-            var (resumedAlphas, resumedWeights) = Run(data, folder, stopAfterFirstEpoch: false, resume: true);
-
-            foreach (var (key, alpha) in uninterruptedAlphas)
+            var model = new EdgeNet(784, 16, 10);
+            var trainer = new DartsTrainer(model, new DartsTrainerOptions
             {
-                CollectionAssert.AreEqual(alpha, resumedAlphas[key], $"alphas of {key}");
-            }
-            foreach (var (name, weight) in uninterruptedWeights)
-            {
-                CollectionAssert.AreEqual(weight, resumedWeights[name], $"weights of {name}");
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
+                TrainData = data, Epochs = 2, BatchSize = 32, Device = "cpu", Seed = 5, Threads = 1, LogFrequency = 0,
+                CheckpointDirectory = settings.Directory, CancellationToken = settings.Token, Progress = settings.Progress,
+            });
+            return (trainer, model, () => trainer.Mutator.Alphas);
+        });
     }
 
     [TestMethod]
@@ -116,40 +103,11 @@ public sealed class DartsTrainerTests
         StringAssert.Contains(error.Message, nameof(OneShotTrainerOptions.FreedMemorySlack));
     }
 
-    private static (Dictionary<string, float[]> Alphas, Dictionary<string, float[]> Weights) Run(TensorDataset data, string? folder, bool stopAfterFirstEpoch, bool resume)
-    {
-        // A different initialization when resuming: everything must come from the checkpoint.
-        random.manual_seed(resume ? 99 : 5);
-        using var model = new EdgeNet(784, 16, 10);
-        using var cancellation = new CancellationTokenSource();
-        var options = new DartsTrainerOptions
-        {
-            TrainData = data, Epochs = 2, BatchSize = 32, Device = "cpu", Seed = 5, Threads = 1, LogFrequency = 0,
-            CheckpointDirectory = folder, CancellationToken = cancellation.Token,
-            Progress = stopAfterFirstEpoch ? new Inline(p => { if (p.Completed is not null) cancellation.Cancel(); }) : null,
-        };
-        using var trainer = new DartsTrainer(model, options);
-        if (resume)
-        {
-            trainer.Resume(folder!);
-            Assert.AreEqual(1, trainer.Loop.CompletedEpochs);
-        }
-        trainer.Train();
-        var alphas = trainer.Mutator.Alphas.ToDictionary(p => p.Key, p => p.Value.detach().data<float>().ToArray());
-        var weights = model.state_dict().ToDictionary(p => p.Key, p => p.Value.to(ScalarType.Float32).data<float>().ToArray());
-        return (alphas, weights);
-    }
-
     private static TensorDataset Digits(int count, long[]? sampleShape = null)
     {
         TorchRuntime.EnsureAvailable();
         var digits = MnistDigits.Load();
         var indices = digits.TrainIndices[..count];
         return TensorDataset.FromArrays(digits.GetFeatures(indices), sampleShape ?? [784], digits.GetLabels(indices), DeviceSelection.Resolve("cpu"), 10);
-    }
-
-    private sealed class Inline(Action<OneShotProgress> report) : IProgress<OneShotProgress>
-    {
-        public void Report(OneShotProgress value) => report(value);
     }
 }
