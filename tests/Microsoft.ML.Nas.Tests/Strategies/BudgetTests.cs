@@ -68,6 +68,32 @@ public sealed class BudgetTests
     }
 
     [TestMethod]
+    public void Gdas_shares_the_darts_family_export_so_it_keeps_the_budget_too()
+    {
+        using var data = DigitImages(64);
+        var (_, freeCount, _) = DartsExport(data, maxParameters: null);
+        long budget = (freeCount + SmallestOf()) / 2;
+        random.manual_seed(8);
+        using var model = new DartsNetwork(1, 28, 4, 10, layers: 2, nodes: 2);
+        var counter = new ParameterCounter(model);
+        using var trainer = new Microsoft.ML.Nas.Strategies.Gdas.GdasTrainer(model, new Microsoft.ML.Nas.Strategies.Gdas.GdasTrainerOptions
+        {
+            TrainData = data, Epochs = 1, Device = "cpu", Seed = 1, LogFrequency = 0, MaxParameters = budget, ReleaseFreedMemory = false,
+        });
+        using (no_grad())
+        {
+            var generator = new TorchSharp.torch.Generator(21);
+            foreach (var alpha in trainer.Mutator.ArchitectureParameters)
+            {
+                alpha.copy_(randn(alpha.shape, generator: generator) * 3);
+            }
+        }
+        var unbudgeted = trainer.Mutator.Export();
+        Assert.IsGreaterThan(budget, counter.Count(unbudgeted), "GDAS's argmax alone is over the budget");
+        Assert.IsLessThanOrEqualTo(budget, counter.Count(trainer.Export()));
+    }
+
+    [TestMethod]
     public void Final_training_refuses_a_network_over_the_budget_with_its_size()
     {
         using var train = EnasSearchFixture.Digits(32);
