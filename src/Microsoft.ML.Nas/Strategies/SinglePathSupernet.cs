@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Data;
 using Microsoft.ML.Nas.Mutators;
@@ -27,15 +26,8 @@ internal sealed class SinglePathSupernet : IDisposable
         var scoreData = context.ValidData;
         if (scoreData is null)
         {
-            long count = train.Count;
-            long held = (long)Math.Floor(count * options.ScoreFraction);
-            if (held < 1)
-            {
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                    $"{name} holds back {nameof(options.ScoreFraction)} = {options.ScoreFraction} of the training data to score architectures on (there is no validation data); {count} samples leave none."),
-                    nameof(context));
-            }
-            (trainPart, heldOut) = train.SplitStratified((double)(count - held) / count, context.Environment.Seed);
+            (trainPart, heldOut) = HeldOutData.Split(train, options.ScoreFraction, context.Environment.Seed,
+                name, nameof(options.ScoreFraction), "to score architectures on (there is no validation data)");
             train = trainPart;
             scoreData = heldOut;
         }

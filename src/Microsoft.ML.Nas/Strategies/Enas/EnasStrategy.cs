@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Data;
 using TorchSharp;
@@ -59,14 +58,8 @@ public sealed class EnasStrategy : IOneShotStrategy
     public void Attach(OneShotContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        long count = context.TrainData.Count;
-        long rewardCount = (long)Math.Floor(count * options.RewardFraction);
-        if (rewardCount < 1)
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"ENAS holds back {nameof(options.RewardFraction)} = {options.RewardFraction} of the training data to reward the controller; {count} samples leave none."),
-                nameof(context));
-        }
+        (childData, rewardData) = HeldOutData.Split(context.TrainData, options.RewardFraction, context.Environment.Seed,
+            "ENAS", nameof(options.RewardFraction), "to reward the controller");
         this.context = context;
         var controllerOptions = (options.Controller ?? EnasMutatorOptions.For(context.Model)).Clone();
         controllerOptions.Seed = unchecked((int)(context.Environment.Seed * 1_000_003) ^ controllerOptions.Seed);
@@ -77,8 +70,6 @@ public sealed class EnasStrategy : IOneShotStrategy
         {
             BaselineFromFirstReward = options.BaselineFromFirstReward,
         };
-        // Stratified, not NNI's last rows: of rows sorted by label, those would be one or two classes.
-        (childData, rewardData) = context.TrainData.SplitStratified((double)(count - rewardCount) / count, context.Environment.Seed);
         childBatches = context.CreateStream("enas-child", childData);
         rewardBatches = context.CreateStream("enas-reward", rewardData);
         mostLikely = mutator.MostLikely().Architecture;

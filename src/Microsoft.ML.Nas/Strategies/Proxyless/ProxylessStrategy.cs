@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Data;
 using Microsoft.ML.Nas.Strategies.Optimizers;
@@ -44,18 +43,11 @@ public sealed class ProxylessStrategy : IOneShotStrategy
     public void Attach(OneShotContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        long count = context.TrainData.Count;
-        long held = (long)Math.Floor(count * options.ArchitectureFraction);
-        if (held < 1)
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"ProxylessNAS holds back {nameof(options.ArchitectureFraction)} = {options.ArchitectureFraction} of the training data for its architecture steps; {count} samples leave none."),
-                nameof(context));
-        }
+        (weightPart, architecturePart) = HeldOutData.Split(context.TrainData, options.ArchitectureFraction, context.Environment.Seed,
+            "ProxylessNAS", nameof(options.ArchitectureFraction), "for its architecture steps");
         this.context = context;
         mutator = new ProxylessMutator(context.Model, unchecked((int)(context.Environment.Seed * 1_000_003) ^ 0x9A7E));
         architectureOptimizer = new AdamWithL2(mutator.ArchitectureParameters, options.ArchitectureLearningRate, beta1: 0, beta2: 0.999);
-        (weightPart, architecturePart) = context.TrainData.SplitStratified((double)(count - held) / count, context.Environment.Seed);
         weightBatches = context.CreateStream("proxyless-weights", weightPart);
         architectureBatches = context.CreateStream("proxyless-architecture", architecturePart);
     }
