@@ -9,17 +9,14 @@ internal static class Evaluation
 {
     /// <summary>
     /// The mean loss and metric of <paramref name="model"/> over <paramref name="data"/>; with
-    /// <paramref name="batchStatistics"/>, batch normalizations use each batch's own statistics (<see cref="UseBatchStatistics"/>).
+    /// <paramref name="batchStatistics"/>, batch normalizations use each batch's own statistics (<see cref="BatchStatisticsScope"/>).
     /// </summary>
     public static EvaluationResult Run(nn.Module<Tensor, Tensor> model, TensorDataset data, int batchSize,
         Func<Tensor, Tensor, Tensor> loss, Func<Tensor, Tensor, double> metric, CancellationToken cancellation, bool batchStatistics = false)
     {
         bool wasTraining = model.training;
         model.eval();
-        if (batchStatistics)
-        {
-            UseBatchStatistics(model);
-        }
+        using var statistics = batchStatistics ? new BatchStatisticsScope(model) : null;
         try
         {
             using var noGrad = no_grad();
@@ -42,21 +39,6 @@ internal static class Evaluation
         finally
         {
             model.train(wasTraining);
-        }
-    }
-
-    /// <summary>
-    /// Puts the batch normalizations of <paramref name="model"/> (in evaluation mode otherwise) in training mode, so they
-    /// normalize with the batch's own statistics; dropout and drop-path stay off.
-    /// </summary>
-    public static void UseBatchStatistics(nn.Module model)
-    {
-        foreach (var (_, module) in model.named_modules())
-        {
-            if (module is TorchSharp.Modules.BatchNorm1d or TorchSharp.Modules.BatchNorm2d or TorchSharp.Modules.BatchNorm3d)
-            {
-                module.train();
-            }
         }
     }
 }

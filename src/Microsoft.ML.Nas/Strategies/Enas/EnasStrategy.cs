@@ -233,10 +233,7 @@ public sealed class EnasStrategy : IOneShotStrategy
         var reward = options.Reward ?? ctx.Metric;
         bool wasTraining = ctx.Model.training;
         ctx.Model.eval();
-        if (options.RewardNormalization == RewardNormalization.BatchStatistics)
-        {
-            Evaluation.UseBatchStatistics(ctx.Model);
-        }
+        using var statistics = options.RewardNormalization == RewardNormalization.BatchStatistics ? new BatchStatisticsScope(ctx.Model) : null;
         double rewardSum = 0, entropySum = 0, skipSum = 0, lossSum = 0;
         ControllerUpdate? last = null;
         try

@@ -59,9 +59,13 @@ public sealed class EnasTrainerOptions : OneShotTrainerOptions
 
     /// <summary>
     /// Which statistics batch normalization uses when a sampled architecture is scored (the controller's rewards and the
-    /// best-of-N export); default <see cref="RewardNormalization.RunningStatistics"/> (NNI's evaluation mode).
+    /// best-of-N export); default <see cref="RewardNormalization.BatchStatistics"/>. NNI scores in evaluation mode
+    /// (<see cref="RewardNormalization.RunningStatistics"/>), whose statistics average over every path the child steps
+    /// sampled: measured on the digits (README, "How well ENAS searches here"), its rewards stayed near half the shared
+    /// weights' own accuracy, and its best-of-8 export took pools in three of four layers, against one in eight with batch
+    /// statistics.
     /// </summary>
-    public RewardNormalization RewardNormalization { get; set; }
+    public RewardNormalization RewardNormalization { get; set; } = RewardNormalization.BatchStatistics;
 
     /// <summary>Weight of the auxiliary head's loss in child steps, when the model has one; default 0.4 (NNI's).</summary>
     public double AuxiliaryWeight { get; set; } = 0.4;

@@ -33,12 +33,16 @@ public sealed class RewardNormalizationTests
         var again = Evaluation.Run(net, data, 64, loss, Metrics.Accuracy, CancellationToken.None, batchStatistics: true);
 
         net.eval();
-        Evaluation.UseBatchStatistics(net);
-        var expected = net.call(features);
+        Tensor expected;
+        using (var statistics = new BatchStatisticsScope(net))
+        {
+            Assert.IsTrue(norm.training && !drop.training, "only the batch normalization trains");
+            expected = net.call(features);
+        }
+        Assert.AreEqual(50f, norm.running_mean!.mean().item<float>(), 1e-6f, "the running statistics are put back");
         using (no_grad())
         {
             var normalized = (features - features.mean([0])) / (features.var([0], unbiased: false) + 1e-5).sqrt();
-            Assert.IsTrue(norm.training && !drop.training, "only the batch normalization trains");
             Assert.IsTrue(expected.allclose(head.call(normalized), rtol: 1e-4, atol: 1e-4), "a batch normalized by its own statistics, no dropout");
         }
         Assert.AreEqual(batch.Loss, again.Loss, 1e-6, "dropout stays off: two scorings agree");
