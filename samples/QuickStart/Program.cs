@@ -69,6 +69,8 @@ double evaluateSeconds = evaluateClock.Elapsed.TotalSeconds;
 double searchSeconds = nas.History.Search.Sum(e => e.Metrics["seconds"]);
 double finalSeconds = nas.History.Final.Sum(e => e.Metrics["seconds"]);
 
+// --model may name a folder that does not exist yet.
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.ModelPath))!);
 mlContext.Model.Save(model, train.Schema, options.ModelPath);
 var loadContext = new MLContext(seed: 2);
 var loaded = loadContext.Model.Load(options.ModelPath, out _);
