@@ -20,6 +20,7 @@ internal sealed class TimeBudget
     private readonly Dictionary<string, (double TotalSeconds, int Count)> steps = new(StringComparer.Ordinal);
     private readonly List<double> epochSeconds = [];
     private double longestValidationSeconds;
+    private int plans;
 
     /// <param name="length">The time the training may take.</param>
     /// <param name="maxEpochs">The most epochs it may run (the options' <c>Epochs</c>, or a large bound where the budget alone decides).</param>
@@ -46,7 +47,7 @@ internal sealed class TimeBudget
     /// <summary>The most epochs it may run.</summary>
     public int MaxEpochs { get; }
 
-    /// <summary>The epochs planned now: <see cref="MaxEpochs"/> until the first epoch is timed.</summary>
+    /// <summary>The epochs planned now: <see cref="MaxEpochs"/> until the first epoch's steps are timed.</summary>
     public int PlannedEpochs { get; private set; }
 
     /// <summary>Whether an epoch was cut short because its next step would not have ended in time.</summary>
@@ -96,13 +97,13 @@ internal sealed class TimeBudget
     }
 
     /// <summary>
-    /// While the first epoch runs: a first guess of the epochs that fit from its <paramref name="stepsDone"/> steps of
-    /// <paramref name="stepsInEpoch"/> so far, taken after three steps so progress reports show a count (the plan made
-    /// when the epoch's steps end replaces it).
+    /// While the first epoch runs: a guess of the epochs that fit from its <paramref name="stepsDone"/> steps of
+    /// <paramref name="stepsInEpoch"/> so far, renewed after every step, so progress reports show a count from the first
+    /// step on (the plan made when the epoch's steps end replaces it).
     /// </summary>
     public int GuessDuringFirstEpoch(int stepsDone, int stepsInEpoch, TimeSpan elapsedInEpoch)
     {
-        if (epochSeconds.Count > 0 || stepsDone < 3)
+        if (epochSeconds.Count > 0 || stepsDone < 1)
         {
             return PlannedEpochs;
         }
@@ -113,8 +114,9 @@ internal sealed class TimeBudget
 
     /// <summary>
     /// After the steps of <paramref name="epoch"/> (which took <paramref name="stepsTime"/>), before its validation:
-    /// the epochs that fit, counting this one. Sized once after the first epoch from its time and only lowered after
-    /// that (a schedule that grew mid-run would raise the learning rate again); an epoch cut short is the last.
+    /// the epochs that fit, counting this one. Sized after the first epoch and again after the second, whose time holds
+    /// no warm-up (the first epoch's allocations ran a whole search a third short), then only lowered (a schedule that
+    /// grew late would raise the learning rate again); an epoch cut short is the last.
     /// </summary>
     public int PlanAfterSteps(int epoch, TimeSpan stepsTime)
     {
@@ -122,13 +124,14 @@ internal sealed class TimeBudget
         {
             return PlannedEpochs = epoch + 1;
         }
-        // The mean of the finished epochs (steps and validation); before any, this epoch's steps and its share of a
-        // validation not yet measured.
-        double perEpoch = epochSeconds.Count > 0 ? epochSeconds.Average() : stepsTime.TotalSeconds;
+        // The mean of the finished epochs after the first (steps and validation); before two, this epoch's steps and the
+        // longest validation seen.
+        double perEpoch = epochSeconds.Count >= 2 ? epochSeconds.Skip(1).Average() : stepsTime.TotalSeconds + longestValidationSeconds;
         double left = Length.TotalSeconds - ReserveSeconds - elapsed().TotalSeconds;
         int more = perEpoch > 0 ? (int)Math.Floor(Math.Max(0, left) / perEpoch) : MaxEpochs;
         int fits = Math.Clamp(epoch + 1 + more, epoch + 1, MaxEpochs);
-        PlannedEpochs = epochSeconds.Count == 0 ? fits : Math.Min(PlannedEpochs, fits);
+        PlannedEpochs = plans < 2 ? fits : Math.Min(PlannedEpochs, fits);
+        plans++;
         return PlannedEpochs;
     }
 

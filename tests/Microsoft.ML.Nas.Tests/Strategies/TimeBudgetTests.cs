@@ -18,8 +18,10 @@ public sealed class TimeBudgetTests
         var budget = new TimeBudget(TimeSpan.FromSeconds(100), maxEpochs: 1_000, () => now);
 
         Assert.AreEqual(1_000, budget.PlannedEpochs, "unplanned: the bound");
-        now = TimeSpan.FromSeconds(0.3);
-        Assert.AreEqual(1_000, budget.GuessDuringFirstEpoch(stepsDone: 2, stepsInEpoch: 30, now), "no guess before three steps");
+        Assert.AreEqual(1_000, budget.GuessDuringFirstEpoch(stepsDone: 0, stepsInEpoch: 30, now), "no guess before a step");
+        now = TimeSpan.FromSeconds(0.6);
+        // 0.6 s for the first step (its warm-up included), 30 steps: 18 s an epoch; 97 s usable → 5 epochs.
+        Assert.AreEqual(5, budget.GuessDuringFirstEpoch(1, 30, now));
         now = TimeSpan.FromSeconds(0.9);
         // 0.3 s a step, 30 steps: 9 s an epoch; 97 s usable (3 % kept) → 10 epochs.
         Assert.AreEqual(10, budget.GuessDuringFirstEpoch(3, 30, now));
@@ -45,6 +47,27 @@ public sealed class TimeBudgetTests
         Assert.IsTrue(budget.CutShort);
         Assert.AreEqual(4, budget.PlanAfterSteps(3, TimeSpan.FromSeconds(5)), "an epoch cut short is the last");
         Assert.AreEqual(TimeSpan.FromSeconds(4.4), budget.Left);
+    }
+
+    [TestMethod]
+    public void The_second_epoch_plans_again_without_the_first_one_s_warm_up()
+    {
+        var now = TimeSpan.FromSeconds(20);
+        var budget = new TimeBudget(TimeSpan.FromSeconds(100), maxEpochs: 1_000, () => now);
+        // A slow first epoch (warm-up): 100 − 3 − 20 = 77 s left, 3 more epochs of 20 s.
+        Assert.AreEqual(4, budget.PlanAfterSteps(0, TimeSpan.FromSeconds(20)));
+        budget.EpochTook(TimeSpan.FromSeconds(21), TimeSpan.FromSeconds(1));
+        now = TimeSpan.FromSeconds(31);
+        // The second epoch's 10 s of steps and the 1 s validation: 100 − 4 − 31 = 65 s, 5 more epochs of 11 s.
+        Assert.AreEqual(7, budget.PlanAfterSteps(1, TimeSpan.FromSeconds(10)), "the plan grows once the warm-up is over");
+        budget.EpochTook(TimeSpan.FromSeconds(11), TimeSpan.FromSeconds(1));
+        now = TimeSpan.FromSeconds(42);
+        // From here, the mean of the epochs after the first (11 s): 100 − 4 − 42 = 54 s, 4 more.
+        Assert.AreEqual(7, budget.PlanAfterSteps(2, TimeSpan.FromSeconds(10)));
+        budget.EpochTook(TimeSpan.FromSeconds(11), TimeSpan.FromSeconds(1));
+        now = TimeSpan.FromSeconds(70);
+        // Behind after a slow fourth epoch (100 − 4 − 70 = 26 s: 2 more of 11 s, 6 in all): lowered.
+        Assert.AreEqual(6, budget.PlanAfterSteps(3, TimeSpan.FromSeconds(27)));
     }
 
     [TestMethod]
