@@ -22,7 +22,7 @@ catch (Exception error) when (error is ArgumentException or FormatException)
 }
 
 var total = Stopwatch.StartNew();
-var mlContext = new MLContext(seed: 1);
+var mlContext = new MLContext(seed: options.Seed);
 var digits = MnistDigits.Load();
 var train = digits.ToDataView(mlContext, digits.TrainIndices[..Math.Min(options.TrainRows, MnistDigits.TrainCount)]);
 var test = digits.TestData(mlContext);

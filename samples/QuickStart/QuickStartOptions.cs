@@ -47,6 +47,9 @@ internal sealed class QuickStartOptions
 
     public double SearchShare { get; private set; } = 0.4;
 
+    /// <summary>The MLContext's seed: the search's, the final training's and the data order's.</summary>
+    public int Seed { get; private set; } = 1;
+
     public string Device { get; private set; } = "auto";
 
     public int? Threads { get; private set; }
@@ -60,7 +63,7 @@ internal sealed class QuickStartOptions
         "--final-lr X (0.1), --final-wd X (weight decay, 1e-4), --warmup X (warm-up epochs, 0), --label-smoothing X (0), " +
         "--optimizer sgd|nesterov|adamw (sgd), --ema X (weight average decay, 0 = off), --max-params N (parameter budget of the served network, none), " +
         "--budget T (the whole Fit's time, e.g. 300s, 5m or 1.5h; the epoch counts then no longer decide), --search-share X (the search's share of it, 0.4), " +
-        "--device auto|cpu|cuda[:N], --threads N, --model PATH.";
+        "--seed N (1), --device auto|cpu|cuda[:N], --threads N, --model PATH.";
 
     /// <exception cref="ArgumentException">An option is unknown or lacks its value.</exception>
     public static QuickStartOptions Parse(string[] args)
@@ -93,6 +96,7 @@ internal sealed class QuickStartOptions
                 case "--max-params": options.MaxParameters = long.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--budget": options.Budget = ParseDuration(Value()); break;
                 case "--search-share": options.SearchShare = Real(); break;
+                case "--seed": options.Seed = Number(); break;
                 case "--device": options.Device = Value(); break;
                 case "--threads": options.Threads = Number(); break;
                 case "--model": options.ModelPath = Value(); break;
