@@ -81,7 +81,8 @@ internal sealed class ThreadGovernor
         {
             return;
         }
-        int target = Target(reading.OthersBusyProcessorsSince(earlier.Value), reading.Processors, Maximum);
+        double othersBusy = reading.OthersBusyProcessorsSince(earlier.Value);
+        int target = Target(othersBusy, reading.Processors, Maximum);
         if (target == Current)
         {
             agreeing = 0;
@@ -91,7 +92,7 @@ internal sealed class ThreadGovernor
         proposed = target;
         if (agreeing >= AgreeingReadings)
         {
-            log?.Invoke($"Threads: {Current} -> {target} (other processes keep {reading.OthersBusyProcessorsSince(earlier.Value):F1} of {reading.Processors} processors busy).");
+            log?.Invoke($"Threads: {Current} -> {target} (other processes keep {othersBusy:F1} of {reading.Processors} processors busy).");
             Set(target);
         }
     }

@@ -96,7 +96,7 @@ public sealed class NasEstimatorTests
         var options = TinyEnas();
         int reports = 0;
         options.Search.Epochs = 5;
-        options.Progress = new Inline<NasProgress>(_ =>
+        options.Progress = new InlineProgress<NasProgress>(_ =>
         {
             if (++reports == 3)
             {
@@ -120,7 +120,7 @@ public sealed class NasEstimatorTests
         var options = TinyEnas();
         options.Final.Epochs = 50;
         options.CancellationToken = cancellation.Token;
-        options.Progress = new Inline<NasProgress>(p =>
+        options.Progress = new InlineProgress<NasProgress>(p =>
         {
             if (p.Phase == NasSearchHistory.FinalPhase && p.Epoch == 1)
             {
@@ -166,10 +166,5 @@ public sealed class NasEstimatorTests
 
         string expected = TorchSharp.torch.cuda.is_available() ? "cuda" : "cpu";
         StringAssert.StartsWith(model.Device.ToLowerInvariant(), expected);
-    }
-
-    private sealed class Inline<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

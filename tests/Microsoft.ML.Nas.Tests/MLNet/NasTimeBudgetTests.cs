@@ -23,7 +23,7 @@ public sealed class NasTimeBudgetTests
             Search = { Epochs = 10, BatchSize = 32, ChildSteps = 150, ExportSamples = 2 },
             Final = { Epochs = 10, BatchSize = 32 },
             Device = "cpu", Threads = 1, Seed = 3, TimeBudget = budget,
-            Progress = new Inline<NasProgress>(reports.Add),
+            Progress = new InlineProgress<NasProgress>(reports.Add),
         };
         var train = digits.ToDataView(mlContext, digits.TrainIndices[..2_000]);
         var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label").Append(mlContext.Nas().Enas(options));
@@ -63,10 +63,5 @@ public sealed class NasTimeBudgetTests
             TimeBudget = TimeSpan.FromMinutes(1), Final = { TimeBudget = TimeSpan.FromSeconds(10) },
         }));
         Assert.AreEqual("Final.TimeBudget", both.ParamName);
-    }
-
-    private sealed class Inline<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -135,7 +135,7 @@ public sealed class ThreadGovernorTests
     {
         var threadsPerStep = new List<int>();
         var lines = new List<string>();
-        var progress = new SynchronousProgress(report =>
+        var progress = new InlineProgress<OneShotProgress>(report =>
         {
             if (report.Phase != "epoch")
             {
@@ -157,11 +157,5 @@ public sealed class ThreadGovernorTests
         trainer.Train();
         Assert.AreEqual(steps, threadsPerStep.Count, "one report per step (DARTS trains on half the rows)");
         return (threadsPerStep, lines);
-    }
-
-    /// <summary>Reports on the training thread, so each report sees the thread count of its own step.</summary>
-    private sealed class SynchronousProgress(Action<OneShotProgress> report) : IProgress<OneShotProgress>
-    {
-        public void Report(OneShotProgress value) => report(value);
     }
 }

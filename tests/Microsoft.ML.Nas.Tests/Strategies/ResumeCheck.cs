@@ -56,7 +56,7 @@ internal static class ResumeCheck
         // A different initialization when resuming: everything must come from the checkpoint.
         random.manual_seed(resume ? 99 : 5);
         using var cancellation = new CancellationTokenSource();
-        var progress = stopAfterFirstEpoch ? new Inline(p => { if (p.Completed is not null) cancellation.Cancel(); }) : null;
+        var progress = stopAfterFirstEpoch ? new InlineProgress<OneShotProgress>(p => { if (p.Completed is not null) cancellation.Cancel(); }) : null;
         var (trainer, model, alphas) = create(new ResumeSettings(folder, cancellation.Token, progress));
         using (model)
         using (trainer)
@@ -70,10 +70,5 @@ internal static class ResumeCheck
             return (alphas().ToDictionary(p => p.Key, p => p.Value.detach().data<float>().ToArray()),
                 model.state_dict().ToDictionary(p => p.Key, p => p.Value.to(ScalarType.Float32).contiguous().data<float>().ToArray()));
         }
-    }
-
-    private sealed class Inline(Action<OneShotProgress> report) : IProgress<OneShotProgress>
-    {
-        public void Report(OneShotProgress value) => report(value);
     }
 }

@@ -81,7 +81,7 @@ public sealed class TimeBudgetTests
         var options = new DartsTrainerOptions
         {
             TrainData = data, Device = "cpu", Threads = 1, Epochs = 100_000, BatchSize = 16, LearningRate = 0.1, MinLearningRate = 0.01,
-            TimeBudget = budget, Progress = new Recorder(p => timeLeft.Add(p.TimeLeft!.Value)),
+            TimeBudget = budget, Progress = new InlineProgress<OneShotProgress>(p => timeLeft.Add(p.TimeLeft!.Value)),
         };
         using var trainer = new DartsTrainer(model, options);
 
@@ -113,10 +113,5 @@ public sealed class TimeBudgetTests
         var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
             new DartsTrainerOptions { TimeBudget = TimeSpan.FromSeconds(-1) }.Validate("Search."));
         Assert.AreEqual("Search.TimeBudget", error.ParamName);
-    }
-
-    private sealed class Recorder(Action<OneShotProgress> report) : IProgress<OneShotProgress>
-    {
-        public void Report(OneShotProgress value) => report(value);
     }
 }

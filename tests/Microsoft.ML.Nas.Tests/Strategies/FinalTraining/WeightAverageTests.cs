@@ -87,7 +87,7 @@ public sealed class WeightAverageTests
         {
             TrainData = data, ValidData = data, Epochs = 2, BatchSize = 32, LearningRate = 0.1, Device = "cpu", Seed = 3, Threads = 1,
             WeightAverageDecay = decay, CheckpointDirectory = folder, CancellationToken = cancellation.Token,
-            Progress = stopAfterFirstEpoch ? new Inline(p => { if (p.Completed is not null) cancellation.Cancel(); }) : null,
+            Progress = stopAfterFirstEpoch ? new InlineProgress<OneShotProgress>(p => { if (p.Completed is not null) cancellation.Cancel(); }) : null,
         };
         using var trainer = new FixedArchitectureTrainer(model, new Architecture([]), options);
         if (resume)
@@ -106,10 +106,5 @@ public sealed class WeightAverageTests
         var digits = MnistDigits.Load();
         var indices = digits.TrainIndices[..count];
         return TensorDataset.FromArrays(digits.GetFeatures(indices), [784], digits.GetLabels(indices), DeviceSelection.Resolve("cpu"), 10);
-    }
-
-    private sealed class Inline(Action<OneShotProgress> report) : IProgress<OneShotProgress>
-    {
-        public void Report(OneShotProgress value) => report(value);
     }
 }
