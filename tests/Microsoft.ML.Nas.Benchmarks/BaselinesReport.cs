@@ -6,6 +6,8 @@ using Microsoft.ML.Nas.Datasets;
 using Microsoft.ML.Nas.MLNet;
 using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces;
+using Microsoft.ML.Nas.Strategies;
+using Microsoft.ML.Nas.Strategies.Darts;
 using Microsoft.ML.Nas.Strategies.FinalTraining;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -16,11 +18,18 @@ namespace Microsoft.ML.Nas.Benchmarks;
 /// Issue 13's yardstick, in one process on the embedded split: ML.NET's LightGbm and SdcaMaximumEntropy, the plain CNN,
 /// the hand-designed BN-CNN and the networks ENAS and DARTS find through <c>mlContext.Nas()</c>, every network trained
 /// with the same final recipe (<see cref="FinalRecipe"/>). One table of test accuracy, parameters and wall time (fit
-/// and evaluation), with mean ± sd over <c>--seeds N</c>.
+/// and evaluation), with mean ± sd over <c>--seeds N</c>. With <c>--budget S</c> every network gets the same S seconds:
+/// a NAS Fit through <c>NasOptions.TimeBudget</c> (search and final training together), a hand-designed network's
+/// training through its trainer's <c>TimeBudget</c>; the ML.NET trainers have none. <c>--config a,b</c> runs only the
+/// entries with those keys (lightgbm, sdca, plain-cnn, bn-cnn, enas, darts, random, spos, proxyless).
 /// </summary>
 internal static class BaselinesReport
 {
-    internal sealed record Entry(string Name, Func<int, Result> Run);
+    internal sealed record Entry(string Name, Func<int, Result> Run)
+    {
+        /// <summary>The entry's name for <c>--config</c>.</summary>
+        public string Key { get; init; } = "";
+    }
 
     internal sealed record Result(double Accuracy, long? Parameters, double Seconds);
 
@@ -32,24 +41,32 @@ internal static class BaselinesReport
         var device = DeviceSelection.Resolve(options.Device);
         using var trainData = Tensors(digits, trainIndices, device);
         using var testData = Tensors(digits, digits.TestIndices.ToArray(), device);
-        Console.WriteLine($"MNIST digits {trainIndices.Length} train / {MnistDigits.TestCount} test, {options.Epochs} final epochs, {options.SearchEpochs} search epochs, " +
-            $"{options.Seeds} seed(s), {threads} torch threads, device {device} (machine may be loaded)");
+        TimeSpan? budget = options.BudgetSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+        Console.WriteLine($"MNIST digits {trainIndices.Length} train / {MnistDigits.TestCount} test, " +
+            (budget is { } length ? $"a time budget of {length.TotalSeconds:F0} s per network (NAS: search and final training together)" : $"{options.Epochs} final epochs, {options.SearchEpochs} search epochs") +
+            $", {options.Seeds} seed(s), {threads} torch threads, device {device} (machine may be loaded)");
         Console.WriteLine($"Final recipe: {options.Recipe}");
         Console.WriteLine($"Searched spaces: {EnasSpace}, {DartsSpace}; torch networks' times leave out reading the data, ML.NET's include it.");
 
-        Entry[] entries =
+        Entry[] all =
         [
-            MLNet("LightGbm (defaults)", digits, trainIndices, null, ml => ml.MulticlassClassification.Trainers.LightGbm()),
+            MLNet("LightGbm (defaults)", digits, trainIndices, null, ml => ml.MulticlassClassification.Trainers.LightGbm()) with { Key = "lightgbm" },
             MLNet("SdcaMaximumEntropy (NormalizeMinMax)", digits, trainIndices, MnistDigits.PixelsPerImage * 10 + 10,
-                ml => ml.Transforms.NormalizeMinMax("Features").Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy())),
-            Torch("plain CNN (2 convs, no BN)", () => new PlainCnn(), trainData, testData, options),
-            Torch("BN-CNN (5 convs 32-32-64-64-128)", () => new BnCnn(), trainData, testData, options),
-            MLNet("ENAS (enas-macro, 4 layers of 16)", digits, trainIndices, null, ml => ml.Nas().Enas(EnasOptions(options))),
-            MLNet("DARTS (darts-cells, C 8, 3 cells of 3 nodes)", digits, trainIndices, null, ml => ml.Nas().Darts(DartsOptions(options))),
-            MLNet("Random (enas-macro, 4 layers of 16)", digits, trainIndices, null, ml => ml.Nas().Random(RandomOptions(options))),
-            MLNet("SPOS (enas-macro, 4 layers of 16)", digits, trainIndices, null, ml => ml.Nas().Spos(SposOptions(options))),
-            MLNet("ProxylessNAS (mlp, 2 layers of 128)", digits, trainIndices, null, ml => ml.Nas().Proxyless(ProxylessOptions(options))),
+                ml => ml.Transforms.NormalizeMinMax("Features").Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy())) with { Key = "sdca" },
+            Torch("plain CNN (2 convs, no BN)", () => new PlainCnn(), trainData, testData, options, budget) with { Key = "plain-cnn" },
+            Torch("BN-CNN (5 convs 32-32-64-64-128)", () => new BnCnn(), trainData, testData, options, budget) with { Key = "bn-cnn" },
+            MLNet("ENAS (enas-macro, 4 layers of 16)", digits, trainIndices, null, ml => ml.Nas().Enas(WithBudget(EnasOptions(options), budget))) with { Key = "enas" },
+            MLNet("DARTS (darts-cells, C 8, 3 cells of 3 nodes)", digits, trainIndices, null, ml => ml.Nas().Darts(WithBudget(DartsOptions(options), budget))) with { Key = "darts" },
+            MLNet("Random (enas-macro, 4 layers of 16)", digits, trainIndices, null, ml => ml.Nas().Random(WithBudget(RandomOptions(options), budget))) with { Key = "random" },
+            MLNet("SPOS (enas-macro, 4 layers of 16)", digits, trainIndices, null, ml => ml.Nas().Spos(WithBudget(SposOptions(options), budget))) with { Key = "spos" },
+            MLNet("ProxylessNAS (mlp, 2 layers of 128)", digits, trainIndices, null, ml => ml.Nas().Proxyless(WithBudget(ProxylessOptions(options), budget))) with { Key = "proxyless" },
         ];
+        var keys = options.Config?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Entry[] entries = keys is null ? all : all.Where(e => keys.Contains(e.Key)).ToArray();
+        if (entries.Length == 0 || (keys is not null && entries.Length != keys.Length))
+        {
+            throw new ArgumentException($"--config takes a comma-separated list of {string.Join(", ", all.Select(e => e.Key))}; got '{options.Config}'.");
+        }
         var results = entries.ToDictionary(e => e.Name, _ => new List<Result>());
         for (int seed = 1; seed <= options.Seeds; seed++)
         {
@@ -72,6 +89,12 @@ internal static class BaselinesReport
         }
     }
 
+    private static T WithBudget<T>(T options, TimeSpan? budget) where T : NasOptions
+    {
+        options.TimeBudget = budget;
+        return options;
+    }
+
     internal static readonly SearchSpaceSpec EnasSpace = SearchSpaces.EnasMacro(layers: 4, filters: 16);
 
     internal static readonly SearchSpaceSpec DartsSpace = SearchSpaces.DartsCells(channels: 8, layers: 3, nodes: 3);
@@ -90,7 +113,7 @@ internal static class BaselinesReport
     }
 
     // ENAS's space and weight steps, each on a uniformly drawn path; Random exports the best of 8 draws.
-    private static RandomOptions RandomOptions(BenchmarkArguments options)
+    internal static RandomOptions RandomOptions(BenchmarkArguments options)
     {
         var random = new RandomOptions
         {
@@ -103,7 +126,7 @@ internal static class BaselinesReport
     }
 
     // As Random, then NNI's evolution scaled down to a population of 10 over 5 generations.
-    private static SposOptions SposOptions(BenchmarkArguments options)
+    internal static SposOptions SposOptions(BenchmarkArguments options)
     {
         var spos = new SposOptions
         {
@@ -120,7 +143,7 @@ internal static class BaselinesReport
     }
 
     // ProxylessNAS searches LayerChoices only: the mlp space, its widths and activations.
-    private static ProxylessOptions ProxylessOptions(BenchmarkArguments options)
+    internal static ProxylessOptions ProxylessOptions(BenchmarkArguments options)
     {
         var proxyless = new ProxylessOptions
         {
@@ -131,16 +154,20 @@ internal static class BaselinesReport
         return proxyless;
     }
 
-    internal static DartsOptions DartsOptions(BenchmarkArguments options)
+    internal static DartsOptions DartsOptions(BenchmarkArguments options) => DartsFamilyOptions<DartsOptions, DartsTrainerOptions>(options);
+
+    /// <summary>DARTS, GDAS or PC-DARTS on <see cref="DartsSpace"/> with their own search defaults.</summary>
+    internal static TOptions DartsFamilyOptions<TOptions, TSearch>(BenchmarkArguments options)
+        where TOptions : NasOptions<TSearch>, new() where TSearch : OneShotTrainerOptions, new()
     {
-        var darts = new DartsOptions
+        var search = new TOptions
         {
             SearchSpace = DartsSpace, ImageShape = (1, MnistDigits.Side, MnistDigits.Side),
             FinalWidthMultiplier = options.Recipe.Width, FinalDepthMultiplier = options.Recipe.Depth,
             Search = { Epochs = options.SearchEpochs }, Device = options.Device, Threads = options.Threads,
         };
-        options.Recipe.ApplyTo(darts.Final, options.Epochs);
-        return darts;
+        options.Recipe.ApplyTo(search.Final, options.Epochs);
+        return search;
     }
 
     internal static Entry MLNet(string name, MnistDigits digits, int[] trainIndices, long? parameters, Func<MLContext, IEstimator<ITransformer>> trainer) =>
@@ -159,13 +186,13 @@ internal static class BaselinesReport
             return result;
         });
 
-    private static Entry Torch(string name, Func<nn.Module<Tensor, Tensor>> create, TensorDataset train, TensorDataset test, BenchmarkArguments options) =>
+    private static Entry Torch(string name, Func<nn.Module<Tensor, Tensor>> create, TensorDataset train, TensorDataset test, BenchmarkArguments options, TimeSpan? budget) =>
         new(name, seed =>
         {
             random.manual_seed(seed);
             using var model = create();
             var final = new FixedArchitectureTrainerOptions { TrainData = train, Device = options.Device, Threads = options.Threads, Seed = seed };
-            options.Recipe.ApplyTo(final, options.Epochs);
+            options.Recipe.ApplyTo(final, options.Epochs, budget);
             var clock = Stopwatch.StartNew();
             using var trainer = new FixedArchitectureTrainer(model, new Architecture([]), final);
             trainer.Train();

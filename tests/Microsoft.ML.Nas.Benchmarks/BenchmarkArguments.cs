@@ -10,8 +10,8 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
     /// <summary>Training rows of the embedded split to use; null for all 8,000.</summary>
     public int? TrainRows { get; init; }
 
-    /// <summary>The time budget of each Fit in seconds (time-budget).</summary>
-    public double BudgetSeconds { get; init; } = 60;
+    /// <summary>The time budget of each Fit or training in seconds (time-budget: 60 when not given; baselines: none, the epoch counts).</summary>
+    public double? BudgetSeconds { get; init; }
 
     /// <summary>Architectures drawn at random from each space (search-vs-random).</summary>
     public int RandomArchitectures { get; init; } = 5;
@@ -36,7 +36,7 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
         bool releaseFreedMemory = true;
         double slack = Runtime.NativeMemoryGuard.DefaultSlack;
         int seeds = 1, searchEpochs = 6, childSteps = 150, randomArchitectures = 5;
-        double budgetSeconds = 60;
+        double? budgetSeconds = null;
         int? trainRows = null;
         var recipe = new FinalRecipe();
         for (int i = 1; i < args.Length; i++)
@@ -62,7 +62,7 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
                 default:
                     recipe = recipe.With(args[i], Value) ?? throw new ArgumentException(
                         $"Unknown option '{args[i]}': expected --rounds, --warmup, --steps, --threads, --device, --config, --epochs, --keep-freed, --slack, " +
-                        $"--seeds, --train, --search-epochs, --child-steps or {FinalRecipe.Usage}.");
+                        $"--seeds, --train, --search-epochs, --child-steps, --random, --budget or {FinalRecipe.Usage}.");
                     break;
             }
         }

@@ -16,7 +16,8 @@ using Microsoft.ML.Nas.Runtime;
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- mlnet-baselines [--epochs 12] [--threads N] [--device cpu]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- baselines [--seeds 3] [--epochs 12] [--search-epochs 6] [--child-steps 150]
 //       [--train N] [--lr X] [--wd X] [--shift N] [--lr-warmup X] [--label-smoothing X] [--optimizer sgd|nesterov|adamw] [--ema X]
-//       [--final-width X] [--final-depth N] [--threads N] [--device cpu]   (LightGbm, SDCA, plain CNN, BN-CNN, ENAS, DARTS: one table)
+//       [--cutout N] [--drop-path X] [--final-width X] [--final-depth N] [--budget S] [--config lightgbm,sdca,plain-cnn,bn-cnn,enas,darts,random,spos,proxyless]
+//       [--threads N] [--device cpu]   (one table; --budget S gives every network S seconds instead of the epoch counts)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- pool-kernels [--rounds 3] [--steps 100] [--threads 2]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- soak [--epochs 20] [--steps 100] [--threads 2]
 //       (ENAS through mlContext.Nas(); resident memory after every search epoch)
@@ -26,6 +27,8 @@ using Microsoft.ML.Nas.Runtime;
 //       [--child-steps 150] [--epochs 12]   (ENAS and DARTS on the same rows in the split's order and sorted by label)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- search-vs-random [--random 5] [--seeds 3] [--search-epochs 6]
 //       [--child-steps 150] [--epochs 12] [recipe options as for baselines]   (each strategy's found architecture against random ones, same retraining)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- recipe [--config enas|darts] [--seeds 3] [--epochs 12] [recipe options as for baselines]
+//       (the found architecture retrained with the recipe and with one part of it changed at a time)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- time-budget [--budget 60] [--train N]
 //       (ENAS, DARTS and the MLP space with NasOptions.TimeBudget: Fit's wall time against the budget, planned epochs, accuracy)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- enas-drift [--seeds 3] [--search-epochs 6] [--child-steps 150] [--config VARIANT]
@@ -77,6 +80,9 @@ switch (options.Command)
         break;
     case "search-vs-random":
         SearchVersusRandomReport.Run(options);
+        break;
+    case "recipe":
+        RecipeAblationReport.Run(options);
         break;
     case "time-budget":
         TimeBudgetReport.Run(options);

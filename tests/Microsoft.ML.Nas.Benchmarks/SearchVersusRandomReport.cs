@@ -5,6 +5,8 @@ using Microsoft.ML.Nas.MLNet;
 using Microsoft.ML.Nas.Mutators;
 using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces;
+using Microsoft.ML.Nas.Strategies.Gdas;
+using Microsoft.ML.Nas.Strategies.PcDarts;
 
 namespace Microsoft.ML.Nas.Benchmarks;
 
@@ -13,7 +15,8 @@ namespace Microsoft.ML.Nas.Benchmarks;
 /// <c>--random N</c> architectures drawn uniformly from the same space are retrained with the same recipe and epochs
 /// (<see cref="FinalRecipe"/>), each with seeds 1..<c>--seeds</c>, and scored on the test split. The found
 /// architecture should beat the random ones' mean by more than their standard deviation (random architectures of a
-/// good space are strong: Li &amp; Talwalkar 2019; Yang et al. 2020).
+/// good space are strong: Li &amp; Talwalkar 2019; Yang et al. 2020). <c>--config a,b</c> picks the strategies (enas,
+/// darts, random, spos, gdas, pc-darts, proxyless; default enas,darts).
 /// </summary>
 internal static class SearchVersusRandomReport
 {
@@ -25,12 +28,23 @@ internal static class SearchVersusRandomReport
         Console.WriteLine($"search-vs-random: {trainIndices.Length} train / {MnistDigits.TestCount} test digits, {options.SearchEpochs} search epochs, " +
             $"{options.Epochs} final epochs, {options.RandomArchitectures} random architectures, {options.Seeds} retraining seed(s), {threads} torch threads, device {options.Device}");
         Console.WriteLine($"Final recipe: {options.Recipe}");
-        var strategies = new (string Name, SearchSpaceSpec Space, Func<MLContext, IEstimator<ITransformer>> Search)[]
+        var all = new (string Key, string Name, SearchSpaceSpec Space, Func<MLContext, IEstimator<ITransformer>> Search)[]
         {
-            ("ENAS", BaselinesReport.EnasSpace, ml => ml.Nas().Enas(BaselinesReport.EnasOptions(options))),
-            ("DARTS", BaselinesReport.DartsSpace, ml => ml.Nas().Darts(BaselinesReport.DartsOptions(options))),
+            ("enas", "ENAS", BaselinesReport.EnasSpace, ml => ml.Nas().Enas(BaselinesReport.EnasOptions(options))),
+            ("darts", "DARTS", BaselinesReport.DartsSpace, ml => ml.Nas().Darts(BaselinesReport.DartsOptions(options))),
+            ("random", "Random", BaselinesReport.EnasSpace, ml => ml.Nas().Random(BaselinesReport.RandomOptions(options))),
+            ("spos", "SPOS", BaselinesReport.EnasSpace, ml => ml.Nas().Spos(BaselinesReport.SposOptions(options))),
+            ("gdas", "GDAS", BaselinesReport.DartsSpace, ml => ml.Nas().Gdas(BaselinesReport.DartsFamilyOptions<GdasOptions, GdasTrainerOptions>(options))),
+            ("pc-darts", "PC-DARTS", BaselinesReport.DartsSpace, ml => ml.Nas().PcDarts(BaselinesReport.DartsFamilyOptions<PcDartsOptions, PcDartsTrainerOptions>(options))),
+            ("proxyless", "ProxylessNAS", SearchSpaces.Mlp(layers: 2, hidden: 128), ml => ml.Nas().Proxyless(BaselinesReport.ProxylessOptions(options))),
         };
-        foreach (var (name, space, search) in strategies)
+        var keys = (options.Config ?? "enas,darts").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var strategies = all.Where(s => keys.Contains(s.Key)).ToArray();
+        if (strategies.Length != keys.Length)
+        {
+            throw new ArgumentException($"search-vs-random --config takes a comma-separated list of {string.Join(", ", all.Select(s => s.Key))}; got '{options.Config}'.");
+        }
+        foreach (var (_, name, space, search) in strategies)
         {
             var found = Search(digits, trainIndices, search);
             Console.WriteLine($"  {name} found: {found.ToJson()}");
@@ -50,7 +64,7 @@ internal static class SearchVersusRandomReport
         }
     }
 
-    private static Architecture Search(MnistDigits digits, int[] trainIndices, Func<MLContext, IEstimator<ITransformer>> search)
+    internal static Architecture Search(MnistDigits digits, int[] trainIndices, Func<MLContext, IEstimator<ITransformer>> search)
     {
         var mlContext = new MLContext(seed: 1);
         var model = mlContext.Transforms.Conversion.MapValueToKey("Label").Append(search(mlContext)).Fit(digits.ToDataView(mlContext, trainIndices));
@@ -67,7 +81,7 @@ internal static class SearchVersusRandomReport
     }
 
     /// <summary>Test accuracies (%) of <paramref name="architecture"/> retrained with each seed.</summary>
-    private static List<double> Retrain(string name, SearchSpaceSpec space, Architecture architecture, MnistDigits digits, int[] trainIndices, BenchmarkArguments options)
+    internal static List<double> Retrain(string name, SearchSpaceSpec space, Architecture architecture, MnistDigits digits, int[] trainIndices, BenchmarkArguments options)
     {
         var accuracies = new List<double>();
         for (int seed = 1; seed <= options.Seeds; seed++)

@@ -18,7 +18,7 @@ internal static class TimeBudgetReport
     public static void Run(BenchmarkArguments options)
     {
         int threads = TorchRuntime.ConfigureThreads(options.Threads);
-        var budget = TimeSpan.FromSeconds(options.BudgetSeconds);
+        var budget = TimeSpan.FromSeconds(options.BudgetSeconds ?? 60);
         var digits = MnistDigits.Load();
         int[] trainIndices = digits.TrainIndices[..Math.Min(options.TrainRows ?? MnistDigits.TrainCount, MnistDigits.TrainCount)].ToArray();
         Console.WriteLine($"time-budget: {budget.TotalSeconds:F0} s per Fit ({0.4:P0} to the search), {trainIndices.Length} train / {MnistDigits.TestCount} test digits, " +

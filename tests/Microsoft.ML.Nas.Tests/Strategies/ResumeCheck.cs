@@ -12,13 +12,13 @@ namespace Microsoft.ML.Nas.Tests.Strategies;
 internal sealed record ResumeSettings(string? Directory, CancellationToken Token, IProgress<OneShotProgress>? Progress);
 
 /// <summary>
-/// The bit-exact resume check of a two-epoch search: run it uninterrupted; run it again with checkpoints, stopped after
+/// The bit-exact resume check of a search of two or more epochs: run it uninterrupted; run it again with checkpoints, stopped after
 /// its first epoch; then start afresh from a different initialization, resume from the checkpoint and finish. The
 /// alphas and every weight must equal the uninterrupted run's.
 /// </summary>
 internal static class ResumeCheck
 {
-    /// <param name="create">Makes the trainer (2 epochs, seed 5, one thread) with the settings, its model and its alphas.</param>
+    /// <param name="create">Makes the trainer (2 epochs or more, seed 5, one thread) with the settings, its model and its alphas.</param>
     public static void AssertBitExact<TStrategy>(
         Func<ResumeSettings, (OneShotSearchTrainer<TStrategy> Trainer, nn.Module Model, Func<IReadOnlyDictionary<string, Parameter>> Alphas)> create)
         where TStrategy : IOneShotStrategy

@@ -44,13 +44,12 @@ public sealed class DartsStrategy : DifferentiableStrategy
         var ctx = Search.Context;
         var train = Search.WeightBatches.Next();
         var valid = Search.ArchitectureBatches.Next();
-        double architectureLoss = Search.ArchitectureStep(() => secondOrder is not null
+        double? architectureLoss = Search.ArchitectureStep(() => secondOrder is not null
             ? secondOrder.ComputeGradient(train, valid, ctx.LearningRate)
             : Search.FirstOrderGradient(valid));
         // The architecture pass's activations are free now; without this the weight pass would stack its own
         // fragmentation on top of theirs (peak 2.8 GiB against 1.9 GiB in the mnist-first benchmark).
         ctx.ReleaseFreedMemory();
-        var (loss, metric) = Search.WeightStep(train);
-        return new StepResult(loss, metric, new Dictionary<string, double> { ["arch_loss"] = architectureLoss });
+        return Result(Search.WeightStep(train), architectureLoss);
     }
 }

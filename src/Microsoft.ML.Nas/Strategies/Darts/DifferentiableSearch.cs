@@ -22,6 +22,7 @@ internal sealed class DifferentiableSearch : IDisposable
     private BatchStream? architectureBatches;
     private TensorDataset? weightHalf;
     private TensorDataset? architectureHalf;
+    private int epoch;
 
     /// <param name="name">The strategy's name, for messages and logs ("DARTS").</param>
     /// <param name="options">The strategy's options.</param>
@@ -71,12 +72,26 @@ internal sealed class DifferentiableSearch : IDisposable
     public IReadOnlyList<OneShotPhase> PlanEpoch() =>
         [new OneShotPhase("search", (int)Math.Min(WeightBatches.BatchesPerPass, ArchitectureBatches.BatchesPerPass))];
 
+    /// <summary>Notes the epoch that starts, which decides whether the alphas rest (<see cref="AlphasResting"/>).</summary>
+    public void StartEpoch(int epoch) => this.epoch = epoch;
+
+    /// <summary>
+    /// Whether the alphas rest in this epoch: the first ⌊<see cref="DifferentiableTrainerOptions.ArchitectureWarmupFraction"/>
+    /// × epochs⌋ epochs of the plan train the weights only.
+    /// </summary>
+    public bool AlphasResting => epoch < (int)Math.Floor(options.ArchitectureWarmupFraction * Context.Epochs);
+
     /// <summary>
     /// One step of the alphas: <paramref name="computeGradient"/> sets their gradients and returns the architecture
-    /// loss, then Adam steps (after a finiteness check: a NaN loss has NaN gradients, which Adam would write into every alpha).
+    /// loss, then Adam steps (after a finiteness check: a NaN loss has NaN gradients, which Adam would write into every
+    /// alpha). While the alphas rest (<see cref="AlphasResting"/>) nothing runs and the result is null.
     /// </summary>
-    public double ArchitectureStep(Func<double> computeGradient)
+    public double? ArchitectureStep(Func<double> computeGradient)
     {
+        if (AlphasResting)
+        {
+            return null;
+        }
         using var scope = NewDisposeScope();
         architectureOptimizer!.ZeroGrad();
         double loss = computeGradient();

@@ -35,8 +35,17 @@ public abstract class DifferentiableStrategy : IOneShotStrategy
     public abstract void Attach(OneShotContext context);
 
     /// <inheritdoc/>
-    public virtual void OnEpochStart(int epoch)
+    public virtual void OnEpochStart(int epoch) => Search.StartEpoch(epoch);
+
+    /// <summary>A step's result: the weights' loss and metric, the architecture loss unless the alphas rested, and <paramref name="extra"/>.</summary>
+    private protected static StepResult Result((double Loss, double Metric) weights, double? architectureLoss, IEnumerable<KeyValuePair<string, double>>? extra = null)
     {
+        var metrics = new Dictionary<string, double>(extra ?? []);
+        if (architectureLoss is { } loss)
+        {
+            metrics["arch_loss"] = loss;
+        }
+        return new StepResult(weights.Loss, weights.Metric, metrics);
     }
 
     /// <inheritdoc/>

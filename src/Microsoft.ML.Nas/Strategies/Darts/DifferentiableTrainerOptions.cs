@@ -19,6 +19,14 @@ public abstract class DifferentiableTrainerOptions : OneShotTrainerOptions
     public double ArchitectureWeightDecay { get; set; } = 1e-3;
 
     /// <summary>
+    /// The share of the search's epochs, from its start, in which only the weights train and the alphas rest: the first
+    /// ⌊fraction × epochs⌋ epochs (of the plan under a time budget). Ops whose weights are still random give the alphas
+    /// a biased signal, which favours parameter-free ops; PC-DARTS (arXiv 1907.05737) rests them for 15 of 50 epochs.
+    /// Default 0 (NNI's DARTS and GDAS); <c>PcDartsTrainerOptions</c> defaults to the paper's 0.3.
+    /// </summary>
+    public double ArchitectureWarmupFraction { get; set; }
+
+    /// <summary>
     /// The collapse guard (P-DARTS's rule, arXiv 1904.12760, which keeps at most M = 2 skip connections per normal cell):
     /// at export, a cell keeps at most this many parameter-free ops (candidates with no parameters: skip connections,
     /// and pools while their batch norms are not affine); when it has more, the weakest of them (the smallest weight of
@@ -37,6 +45,8 @@ public abstract class DifferentiableTrainerOptions : OneShotTrainerOptions
         OptionCheck.NonNegative(ArchitectureWeightDecay, path + nameof(ArchitectureWeightDecay));
         OptionCheck.Fraction(ArchitectureBeta1, path + nameof(ArchitectureBeta1));
         OptionCheck.Fraction(ArchitectureBeta2, path + nameof(ArchitectureBeta2));
+        OptionCheck.Require(ArchitectureWarmupFraction is >= 0 and < 1, path + nameof(ArchitectureWarmupFraction), ArchitectureWarmupFraction,
+            "at least 0 and below 1 (the alphas must train in some epoch)");
         OptionCheck.Require(MaxParameterFreeOpsPerCell is null or >= 0, path + nameof(MaxParameterFreeOpsPerCell), MaxParameterFreeOpsPerCell,
             "null (no guard) or at least 0");
     }

@@ -32,21 +32,21 @@ public sealed class GdasStrategy : DifferentiableStrategy
     }
 
     /// <inheritdoc/>
-    public override void OnEpochStart(int epoch) => Mutator.Temperature = options.TemperatureAt(epoch);
+    public override void OnEpochStart(int epoch)
+    {
+        base.OnEpochStart(epoch);
+        Mutator.Temperature = options.TemperatureAt(epoch);
+    }
 
     /// <inheritdoc/>
     public override StepResult Step(OneShotPhase phase, int step)
     {
         var train = Search.WeightBatches.Next();
         var valid = Search.ArchitectureBatches.Next();
-        var (loss, metric) = Search.WeightStep(train);
+        var weights = Search.WeightStep(train);
         Search.Context.ReleaseFreedMemory();
-        double architectureLoss = Search.ArchitectureStep(() => Search.FirstOrderGradient(valid));
-        return new StepResult(loss, metric, new Dictionary<string, double>
-        {
-            ["arch_loss"] = architectureLoss,
-            ["temperature"] = Mutator.Temperature,
-        });
+        double? architectureLoss = Search.ArchitectureStep(() => Search.FirstOrderGradient(valid));
+        return Result(weights, architectureLoss, [new("temperature", Mutator.Temperature)]);
     }
 
     /// <inheritdoc/>

@@ -64,9 +64,8 @@ public sealed class PcDartsStrategy : DifferentiableStrategy
     {
         var train = Search.WeightBatches.Next();
         var valid = Search.ArchitectureBatches.Next();
-        double architectureLoss = Search.ArchitectureStep(() => Search.FirstOrderGradient(valid));
+        double? architectureLoss = Search.ArchitectureStep(() => Search.FirstOrderGradient(valid));
         Search.Context.ReleaseFreedMemory();
-        var (loss, metric) = Search.WeightStep(train);
-        return new StepResult(loss, metric, new Dictionary<string, double> { ["arch_loss"] = architectureLoss });
+        return Result(Search.WeightStep(train), architectureLoss);
     }
 }

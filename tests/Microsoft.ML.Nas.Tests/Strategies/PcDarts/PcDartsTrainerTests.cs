@@ -44,6 +44,39 @@ public sealed class PcDartsTrainerTests
     }
 
     [TestMethod]
+    public void The_alphas_rest_for_the_first_30_percent_of_the_epochs_then_learn()
+    {
+        using var data = Digits(96);
+        random.manual_seed(3);
+        using var supernet = new DartsNetwork(1, 14, 4, 10, layers: 2, nodes: 2, partialChannels: 4);
+        using var trainer = new PcDartsTrainer(supernet, new PcDartsTrainerOptions
+        {
+            TrainData = data, Epochs = 4, BatchSize = 16, Device = "cpu", Seed = 3, LogFrequency = 0,
+        });
+        var initial = trainer.Mutator.Alphas.ToDictionary(a => a.Key, a => a.Value.detach().clone());
+
+        var history = trainer.Train();
+
+        // ⌊0.3 × 4⌋ = 1 epoch of weights only: its record has the untouched alphas' softmax and no architecture loss.
+        Assert.AreEqual(0.3, new PcDartsTrainerOptions().ArchitectureWarmupFraction);
+        Assert.IsFalse(history[0].Values.ContainsKey("arch_loss"), "the alphas rest in epoch 0");
+        foreach (var (key, alpha) in initial)
+        {
+            CollectionAssert.AreEqual(softmax(alpha, 0).data<float>().ToArray(), history[0].ArchitectureWeights[key], $"'{key}' rests in epoch 0");
+        }
+        Assert.IsTrue(history.Skip(1).All(e => e.Values.ContainsKey("arch_loss")), "the alphas learn from epoch 1 on");
+        Assert.IsTrue(initial.Any(a => !a.Value.allclose(trainer.Mutator.Alphas[a.Key].detach(), 0, 1e-6)), "the alphas moved after the rest");
+        foreach (var alpha in initial.Values)
+        {
+            alpha.Dispose();
+        }
+
+        var options = new PcDartsTrainerOptions { ArchitectureWarmupFraction = 1 };
+        Assert.AreEqual("ArchitectureWarmupFraction",
+            Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => options.Validate("")).ParamName);
+    }
+
+    [TestMethod]
     public void Checkpoint_then_resume_gives_the_same_alphas_and_weights_as_an_uninterrupted_run()
     {
         using var data = Digits(96);
@@ -52,7 +85,7 @@ public sealed class PcDartsTrainerTests
             var model = new DartsNetwork(1, 14, 4, 10, layers: 2, nodes: 2, partialChannels: 4);
             var trainer = new PcDartsTrainer(model, new PcDartsTrainerOptions
             {
-                TrainData = data, Epochs = 2, BatchSize = 16, Device = "cpu", Seed = 5, Threads = 1, LogFrequency = 0,
+                TrainData = data, Epochs = 4, BatchSize = 16, Device = "cpu", Seed = 5, Threads = 1, LogFrequency = 0,
                 CheckpointDirectory = settings.Directory, CancellationToken = settings.Token, Progress = settings.Progress,
             });
             return (trainer, model, () => trainer.Mutator.Alphas);
