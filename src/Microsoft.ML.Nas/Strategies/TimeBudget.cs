@@ -115,25 +115,36 @@ internal sealed class TimeBudget
     /// <summary>
     /// After the steps of <paramref name="epoch"/> (which took <paramref name="stepsTime"/>), before its validation:
     /// the epochs that fit, counting this one. Sized after the first epoch and again after the second, whose time holds
-    /// no warm-up (the first epoch's allocations ran a whole search a third short), then only lowered (a schedule that
-    /// grew late would raise the learning rate again); an epoch cut short is the last.
+    /// no warm-up (the first epoch's allocations ran a whole search a third short). From then on the plan may still
+    /// grow while the run is in its first third, and afterwards it is only lowered; an epoch cut short is the last.
     /// </summary>
+    /// <remarks>
+    /// Growing early gives back the time a slow early epoch took from the plan (another process busy for a while, the
+    /// thread count lowered meanwhile): a plain CNN planned from one such epoch ended 80 s inside a 300 s budget. In the
+    /// first third the cosine schedule is still flat (at least 75 % of its range), so a longer plan raises the rate by a
+    /// few percent; later it would start a second warm schedule. The time per epoch is the mean of the last three after
+    /// the first, so the plan follows a machine whose load changed.
+    /// </remarks>
     public int PlanAfterSteps(int epoch, TimeSpan stepsTime)
     {
         if (CutShort)
         {
             return PlannedEpochs = epoch + 1;
         }
-        // The mean of the finished epochs after the first (steps and validation); before two, this epoch's steps and the
-        // longest validation seen.
-        double perEpoch = epochSeconds.Count >= 2 ? epochSeconds.Skip(1).Average() : stepsTime.TotalSeconds + longestValidationSeconds;
+        // The finished epochs after the first (steps and validation); before two, this epoch's steps and the longest
+        // validation seen.
+        double perEpoch = epochSeconds.Count >= 2 ? epochSeconds.Skip(1).TakeLast(RecentEpochs).Average() : stepsTime.TotalSeconds + longestValidationSeconds;
         double left = Length.TotalSeconds - ReserveSeconds - elapsed().TotalSeconds;
         int more = perEpoch > 0 ? (int)Math.Floor(Math.Max(0, left) / perEpoch) : MaxEpochs;
         int fits = Math.Clamp(epoch + 1 + more, epoch + 1, MaxEpochs);
-        PlannedEpochs = plans < 2 ? fits : Math.Min(PlannedEpochs, fits);
+        bool mayGrow = plans < 2 || 3 * (epoch + 1) <= PlannedEpochs;
+        PlannedEpochs = mayGrow ? fits : Math.Min(PlannedEpochs, fits);
         plans++;
         return PlannedEpochs;
     }
+
+    /// <summary>The finished epochs (after the first) whose mean time plans the rest.</summary>
+    private const int RecentEpochs = 3;
 
     /// <summary>Records a finished epoch: its whole time and its validation's.</summary>
     public void EpochTook(TimeSpan epochTime, TimeSpan validationTime)

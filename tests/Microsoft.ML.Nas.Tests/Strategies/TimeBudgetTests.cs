@@ -12,7 +12,7 @@ namespace Microsoft.ML.Nas.Tests.Strategies;
 public sealed class TimeBudgetTests
 {
     [TestMethod]
-    public void The_plan_fits_the_first_epoch_into_the_budget_and_only_shrinks_after()
+    public void The_plan_fits_the_first_epoch_into_the_budget_grows_in_its_first_third_and_only_shrinks_after()
     {
         var now = TimeSpan.Zero;
         var budget = new TimeBudget(TimeSpan.FromSeconds(100), maxEpochs: 1_000, () => now);
@@ -37,7 +37,12 @@ public sealed class TimeBudgetTests
         Assert.AreEqual(9, budget.PlanAfterSteps(1, TimeSpan.FromSeconds(9)));
         budget.EpochTook(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
         now = TimeSpan.FromSeconds(25);
-        Assert.AreEqual(9, budget.PlanAfterSteps(2, TimeSpan.FromSeconds(4)), "a run ahead of its plan keeps it (no second warm schedule)");
+        // Epoch 3 of 9 is in the plan's first third: 100 − 4 − 25 = 71 s, 7 more epochs of 10 s.
+        Assert.AreEqual(10, budget.PlanAfterSteps(2, TimeSpan.FromSeconds(4)), "a run ahead of its plan in its first third grows it");
+        budget.EpochTook(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1));
+        now = TimeSpan.FromSeconds(30);
+        // Epoch 4 of 10 is past the first third: 100 − 4 − 30 = 66 s would hold 8 more of (10 + 5) / 2 s, but the plan stays.
+        Assert.AreEqual(10, budget.PlanAfterSteps(3, TimeSpan.FromSeconds(4)), "a run ahead of its plan later keeps it (no second warm schedule)");
 
         budget.StepTook("train", TimeSpan.FromSeconds(0.5));
         now = TimeSpan.FromSeconds(95.5);
@@ -45,7 +50,7 @@ public sealed class TimeBudgetTests
         now = TimeSpan.FromSeconds(95.6);
         Assert.IsFalse(budget.StepFits("train"));
         Assert.IsTrue(budget.CutShort);
-        Assert.AreEqual(4, budget.PlanAfterSteps(3, TimeSpan.FromSeconds(5)), "an epoch cut short is the last");
+        Assert.AreEqual(5, budget.PlanAfterSteps(4, TimeSpan.FromSeconds(5)), "an epoch cut short is the last");
         Assert.AreEqual(TimeSpan.FromSeconds(4.4), budget.Left);
     }
 
