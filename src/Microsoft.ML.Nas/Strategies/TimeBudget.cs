@@ -15,6 +15,9 @@ internal sealed class TimeBudget
     /// </summary>
     internal const double ReserveFraction = 0.03;
 
+    /// <summary>The finished epochs (after the first) whose mean time plans the rest.</summary>
+    private const int RecentEpochs = 3;
+
     private readonly Stopwatch stopwatch = new();
     private readonly Func<TimeSpan> elapsed;
     private readonly Dictionary<string, (double TotalSeconds, int Count)> steps = new(StringComparer.Ordinal);
@@ -142,9 +145,6 @@ internal sealed class TimeBudget
         plans++;
         return PlannedEpochs;
     }
-
-    /// <summary>The finished epochs (after the first) whose mean time plans the rest.</summary>
-    private const int RecentEpochs = 3;
 
     /// <summary>Records a finished epoch: its whole time and its validation's.</summary>
     public void EpochTook(TimeSpan epochTime, TimeSpan validationTime)
