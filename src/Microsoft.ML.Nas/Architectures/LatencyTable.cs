@@ -23,10 +23,11 @@ namespace Microsoft.ML.Nas.Architectures;
 /// overhead. On CUDA every timing synchronizes before and after.</para>
 /// <para>Measuring takes a moment, so a table is cached as JSON in <see cref="DefaultCacheDirectory"/> (or the folder
 /// given), one file per key: the device, the thread count, the host and its processor, the library and libtorch
-/// versions, the input's sample shape, the batch sizes, and the supernet's structure (its modules' names and types,
-/// weight shapes, decisions and each choice's input shape). A file whose key, format or entries do not fit is measured
-/// again and replaced, never trusted; files are written atomically. A change the key cannot see (a dilation that keeps
-/// every shape) needs the file deleted or another folder.</para>
+/// versions, the input's sample shape and the supernet's structure (its modules' names and types, weight shapes,
+/// decisions and each choice's input shape). A file holds every batch size measured under its key; a batch size it
+/// lacks is measured and added. A file whose key, format or entries do not fit is measured again and replaced, never
+/// trusted; files are written atomically. A change the key cannot see (a dilation that keeps every shape) needs the
+/// file deleted or another folder.</para>
 /// </remarks>
 public sealed class LatencyTable
 {
@@ -78,10 +79,10 @@ public sealed class LatencyTable
     /// <summary>The shape of one input sample (without the batch).</summary>
     public IReadOnlyList<long> SampleShape { get; }
 
-    /// <summary>The batch sizes measured, ascending.</summary>
+    /// <summary>The batch sizes measured, ascending: those asked for, and any others its cache file held.</summary>
     public IReadOnlyList<int> BatchSizes => [.. batches.Keys.Order()];
 
-    /// <summary>Whether this table was read from the cache (true) or measured now (false).</summary>
+    /// <summary>Whether this table was read from the cache (true) or measured now, wholly or for a batch size the cache lacked (false).</summary>
     public bool LoadedFromCache { get; }
 
     /// <summary>The cache file of this table; null when it could not be written.</summary>
@@ -130,24 +131,36 @@ public sealed class LatencyTable
             }
             supernet.eval();
             using var noGrad = no_grad();
-            string key = Key(supernet, space, shape, device, threads, sizes);
+            string key = Key(supernet, space, shape, device, threads);
             string folder = cacheDirectory ?? DefaultCacheDirectory;
             string file = Path.Combine(folder, "latency-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16].ToLowerInvariant() + ".json");
+            var batches = new Dictionary<int, LatencyTableFile.Batch>();
             if (File.Exists(file))
             {
-                if (LatencyTableFile.TryRead(file, FormatVersion, key, space, sizes, out var cached, out string reason))
+                if (LatencyTableFile.TryRead(file, FormatVersion, key, space, out var cached, out string reason))
                 {
-                    log?.Invoke($"Latency table: read from '{file}' ({device}, {threads} threads).");
-                    return new LatencyTable(space, cached, device.ToString(), threads, shape, loadedFromCache: true, file);
+                    batches = cached;
                 }
-                log?.Invoke($"Latency table: the cached '{file}' {reason}; measuring again.");
+                else
+                {
+                    log?.Invoke($"Latency table: the cached '{file}' {reason}; measuring again.");
+                }
+            }
+            int[] missing = [.. sizes.Where(b => !batches.ContainsKey(b))];
+            if (missing.Length == 0)
+            {
+                log?.Invoke($"Latency table: read from '{file}' ({device}, {threads} threads).");
+                return new LatencyTable(space, batches, device.ToString(), threads, shape, loadedFromCache: true, file);
             }
             var clock = Stopwatch.StartNew();
-            var measured = sizes.ToDictionary(b => b, b => MeasureBatch(supernet, space, shape, device, b));
+            foreach (int batch in missing)
+            {
+                batches[batch] = MeasureBatch(supernet, space, shape, device, batch);
+            }
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                $"Latency table: measured {space.Nodes.Count(n => n.Mutable is LayerChoice)} choices at batch {string.Join(" and ", sizes)} on {device} ({threads} threads) in {clock.Elapsed.TotalSeconds:F1} s."));
-            string? written = LatencyTableFile.TryWrite(file, FormatVersion, key, device.ToString(), threads, shape, measured, log);
-            return new LatencyTable(space, measured, device.ToString(), threads, shape, loadedFromCache: false, written);
+                $"Latency table: measured {space.Nodes.Count(n => n.Mutable is LayerChoice)} choices at batch {string.Join(" and ", missing)} on {device} ({threads} threads) in {clock.Elapsed.TotalSeconds:F1} s."));
+            string? written = LatencyTableFile.TryWrite(file, FormatVersion, key, device.ToString(), threads, shape, batches, log);
+            return new LatencyTable(space, batches, device.ToString(), threads, shape, loadedFromCache: false, written);
         }
         finally
         {
@@ -337,7 +350,7 @@ public sealed class LatencyTable
         }
     }
 
-    private static string Key(nn.Module<Tensor, Tensor> supernet, ModelSearchSpace space, long[] shape, Device device, int threads, int[] sizes)
+    private static string Key(nn.Module<Tensor, Tensor> supernet, ModelSearchSpace space, long[] shape, Device device, int threads)
     {
         var key = new StringBuilder();
         void Line(FormattableString line) => key.Append(line.ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -346,7 +359,7 @@ public sealed class LatencyTable
         Line($"libtorch {__version__}");
         Line($"host {Environment.MachineName} {CpuModel()} {Environment.ProcessorCount} processors");
         Line($"device {device} threads {threads}");
-        Line($"sample [{string.Join(",", shape)}] batches [{string.Join(",", sizes)}]");
+        Line($"sample [{string.Join(",", shape)}]");
         foreach (var decision in space.Decisions)
         {
             Line($"decision {decision.Key} {decision.Kind} {decision.NChosen} [{string.Join(",", decision.CandidateNames)}] x{decision.Mutables.Count}");

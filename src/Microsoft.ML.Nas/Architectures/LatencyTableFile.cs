@@ -16,10 +16,9 @@ internal static class LatencyTableFile
     /// <summary>One batch size's entries: the fixed part and, per LayerChoice key, a latency per candidate.</summary>
     internal sealed record Batch(double Fixed, Dictionary<string, double[]> Candidates);
 
-    public static bool TryRead(string path, int format, string key, ModelSearchSpace space, int[] sizes,
-        out Dictionary<int, Batch> batches, out string reason)
+    public static bool TryRead(string path, int format, string key, ModelSearchSpace space, out Dictionary<int, Batch> batches, out string reason)
     {
-        batches = [];
+        batches = new();
         Content? content;
         try
         {
@@ -38,18 +37,13 @@ internal static class LatencyTableFile
         var layerChoices = space.Decisions.Where(d => d.Kind == MutableKind.LayerChoice).ToList();
         foreach (var entry in content.Batches)
         {
-            if (entry.Candidates is null || !IsLatency(entry.FixedMilliseconds) || entry.Candidates.Count != layerChoices.Count
+            if (entry.BatchSize <= 0 || batches.ContainsKey(entry.BatchSize) || entry.Candidates is null || !IsLatency(entry.FixedMilliseconds) || entry.Candidates.Count != layerChoices.Count
                 || !layerChoices.All(d => entry.Candidates.TryGetValue(d.Key, out var costs) && costs is not null && costs.Length == d.CandidateCount && costs.All(IsLatency)))
             {
                 reason = $"has damaged entries at batch {entry.BatchSize}";
                 return false;
             }
             batches[entry.BatchSize] = new Batch(entry.FixedMilliseconds, new Dictionary<string, double[]>(entry.Candidates, StringComparer.Ordinal));
-        }
-        if (!batches.Keys.Order().SequenceEqual(sizes))
-        {
-            reason = "holds other batch sizes";
-            return false;
         }
         reason = "";
         return true;

@@ -34,7 +34,8 @@ internal sealed class MaskDecider : IChoiceDecider, IDisposable
     /// <summary>
     /// The masks of reference architecture <paramref name="index"/>: legal, deterministic and different from one index
     /// to the next (LayerChoice keys take candidate (index + position) mod count; an InputChoice of k takes k inputs
-    /// from a rotating start; one of any subset takes all of them, then every other one, then none).
+    /// from a rotating start; one of any subset takes all of them, then every other one, then the last: never none, which
+    /// a forward might not expect).
     /// </summary>
     public static Dictionary<string, bool[]> Reference(ModelSearchSpace space, int index)
     {
@@ -59,7 +60,7 @@ internal sealed class MaskDecider : IChoiceDecider, IDisposable
             {
                 for (int j = 0; j < n; j++)
                 {
-                    mask[j] = (index % 3) switch { 0 => true, 1 => j % 2 == 0, _ => false };
+                    mask[j] = (index % 3) switch { 0 => true, 1 => j % 2 == 0, _ => j == n - 1 };
                 }
             }
             chosen[decision.Key] = mask;

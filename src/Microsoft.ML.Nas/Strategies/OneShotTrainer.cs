@@ -47,7 +47,7 @@ public sealed class OneShotTrainer : IDisposable
     /// </remarks>
     internal OneShotTrainer(nn.Module<Tensor, Tensor> model, IOneShotStrategy strategy, OneShotTrainerOptions options,
         TrainingEnvironment environment, TensorDataset trainData, TensorDataset? validData, TimeBudget? budget = null,
-        nn.Module? budgetModel = null, string optionPath = "")
+        nn.Module<Tensor, Tensor>? budgetModel = null, string optionPath = "")
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(strategy);
@@ -353,7 +353,7 @@ public sealed class OneShotTrainer : IDisposable
             counted.to(Device);
             latencyModel = counted;
             table = LatencyTable.Measure(counted, trainData.Features.shape[1..], Device, Environment.Threads,
-                [1, LatencyTable.ScoringBatchSize, Options.LatencyBatchSize], Options.LatencyCacheDirectory, Environment.Log);
+                [1, Options.LatencyBatchSize], Options.LatencyCacheDirectory, Environment.Log);
             limits.Add(ArchitectureBudget.LatencyLimit(maxLatency, table, Options.LatencyBatchSize, optionPath));
         }
         return limits.Count == 0 ? null : ArchitectureBudget.Of(limits, ModelSearchSpace.Of(counted), counter, table, Options.LatencyBatchSize);

@@ -145,8 +145,9 @@ public class OneShotTrainerOptions
     public TimeSpan? MaxLatency { get; set; }
 
     /// <summary>
-    /// The batch size <see cref="MaxLatency"/> applies to; default 1 (one request at a time). The latency table is
-    /// measured at 1, at ML.NET's scoring batch (256) and at this size.
+    /// The batch size <see cref="MaxLatency"/> applies to; default 1 (one request at a time). The trainer's latency
+    /// table is measured at 1 and at this size (a cached table gains the sizes it lacks); ML.NET scores in batches of
+    /// 256 (<see cref="Architectures.LatencyTable.ScoringBatchSize"/>).
     /// </summary>
     public int LatencyBatchSize { get; set; } = 1;
 

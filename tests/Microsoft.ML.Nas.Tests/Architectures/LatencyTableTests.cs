@@ -45,10 +45,14 @@ public sealed class LatencyTableTests
             }
         }
 
-        // Another batch size or thread count is another key, and another file.
-        var otherBatches = LatencyTable.Measure(same, Sample, CPU, threads: 1, [1], folder);
-        Assert.IsFalse(otherBatches.LoadedFromCache);
-        Assert.AreNotEqual(first.CacheFile, otherBatches.CacheFile);
+        // Fewer batch sizes are read from the same file; one it lacks is measured and added, the others kept.
+        Assert.IsTrue(LatencyTable.Measure(same, Sample, CPU, threads: 1, [8], folder).LoadedFromCache);
+        var more = LatencyTable.Measure(same, Sample, CPU, threads: 1, [1, 4], folder);
+        Assert.IsFalse(more.LoadedFromCache);
+        Assert.AreEqual(first.CacheFile, more.CacheFile);
+        CollectionAssert.AreEqual(new[] { 1, 4, 8 }, more.BatchSizes.ToArray());
+        Assert.AreEqual(first.FixedMilliseconds(8), more.FixedMilliseconds(8));
+        Assert.IsTrue(LatencyTable.Measure(same, Sample, CPU, threads: 1, [1, 4, 8], folder).LoadedFromCache);
 
         // A file that is not JSON, or whose entries are impossible, is measured again and replaced.
         File.WriteAllText(first.CacheFile, "{ this is not a latency table");

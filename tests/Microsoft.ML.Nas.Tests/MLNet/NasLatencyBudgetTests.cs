@@ -23,7 +23,7 @@ public sealed class NasLatencyBudgetTests
         var digits = MnistDigits.Load();
         long[] sample = [MnistDigits.Side * MnistDigits.Side];
         using var wide = SearchSpaceRegistry.Build(Space.Scaled(2), new SpaceContext(sample, MnistDigits.ClassCount));
-        var table = LatencyTable.Measure(wide, sample, CPU, threads: 1, [1, LatencyTable.ScoringBatchSize], folder);
+        var table = LatencyTable.Measure(wide, sample, CPU, threads: 1, [1], folder);
         var cost = table.At(1);
         var space = Microsoft.ML.Nas.Mutables.ModelSearchSpace.Of(wide);
         double largest = cost.Fixed + space.Decisions.Sum(d => Enumerable.Range(0, d.CandidateCount).Max(i => cost.Cost(d.Key, i)));

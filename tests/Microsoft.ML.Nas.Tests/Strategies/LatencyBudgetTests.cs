@@ -125,7 +125,7 @@ public sealed class LatencyBudgetTests
     private static (LatencyTable Table, IArchitectureCost Cost, ModelSearchSpace Space) MeasuredTable(string folder)
     {
         using var probe = Mlp();
-        var table = LatencyTable.Measure(probe, Sample, CPU, threads: 1, [1, LatencyTable.ScoringBatchSize], folder);
+        var table = LatencyTable.Measure(probe, Sample, CPU, threads: 1, [1], folder);
         return (table, table.At(1), ModelSearchSpace.Of(probe));
     }
 
