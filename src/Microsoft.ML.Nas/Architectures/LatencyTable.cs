@@ -232,9 +232,19 @@ public sealed class LatencyTable
 
     /// <summary>What candidate <paramref name="candidate"/> of LayerChoice key <paramref name="key"/> adds, in milliseconds (summed over the key's occurrences).</summary>
     /// <exception cref="KeyNotFoundException">The key is not a LayerChoice of the space.</exception>
-    public double CandidateMilliseconds(string key, int candidate, int batchSize = 1) =>
-        Entry(batchSize).Candidates.TryGetValue(key, out var costs) ? costs[candidate]
-            : throw new KeyNotFoundException($"The latency table has no LayerChoice '{key}'; its keys are: {string.Join(", ", Entry(batchSize).Candidates.Keys)}.");
+    /// <exception cref="ArgumentOutOfRangeException">The candidate index or the batch size is out of range.</exception>
+    public double CandidateMilliseconds(string key, int candidate, int batchSize = 1)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var candidates = Entry(batchSize).Candidates;
+        if (!candidates.TryGetValue(key, out var costs))
+        {
+            throw new KeyNotFoundException($"The latency table has no LayerChoice '{key}'; its keys are: {string.Join(", ", candidates.Keys)}.");
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(candidate);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(candidate, costs.Length);
+        return costs[candidate];
+    }
 
     /// <summary>The table at one batch size as a cost the budgets add up.</summary>
     internal IArchitectureCost At(int batchSize) => new BatchCost(Entry(batchSize), batchSize);
