@@ -60,7 +60,7 @@ public sealed class ProxylessLatencyLossTests
         double[] p = Softmax(a);
         double[] lat = [.. Enumerable.Range(0, 3).Select(i => table.CandidateMilliseconds("op", i))];
         double mean = p.Zip(lat).Sum(x => x.First * x.Second);
-        Assert.AreEqual(table.FixedMilliseconds() + mean, expectedLatency.ToDouble(), 1e-6);
+        Assert.AreEqual(table.FixedMilliseconds() + mean, expectedLatency.item<float>(), 1e-6);
 
         const double target = 0.001;
         mutator.SetArchitectureGradients(LatencyLoss.Combine(output.sum(), expectedLatency, target, LatencyLossForm.Additive));
