@@ -86,6 +86,37 @@ public sealed class LatencyBudgetTests
     });
 
     [TestMethod]
+    public void Spos_scores_only_candidates_within_MaxLatency_and_MaxParameters_together() => InTemporaryFolder("latency-spos", folder =>
+    {
+        var (table, cost, space) = MeasuredTable(folder);
+        var layerChoices = space.Decisions.Where(d => d.Kind == MutableKind.LayerChoice).ToList();
+        double largest = cost.Fixed + layerChoices.Sum(d => Enumerable.Range(0, d.CandidateCount).Max(i => cost.Cost(d.Key, i)));
+        var maxLatency = TimeSpan.FromMilliseconds((cost.Smallest + largest) / 2);
+        using var train = Flat(96);
+        using var valid = Flat(32, offset: 96);
+        using var model = Mlp();
+        var counter = new ParameterCounter(model);
+        long maxParameters = (counter.Smallest + Largest(model, counter)) / 2;
+        using var trainer = new Microsoft.ML.Nas.Strategies.Spos.SposTrainer(model, new Microsoft.ML.Nas.Strategies.Spos.SposTrainerOptions
+        {
+            TrainData = train, ValidData = valid, Epochs = 1, BatchSize = 16, StepsPerEpoch = 2,
+            PopulationSize = 4, Generations = 2, ParentCount = 2, CrossoverCount = 2, MutationCount = 2, MutationProbability = 0.3, BatchNormBatches = 1,
+            Device = "cpu", Threads = 1, Seed = 4, LogFrequency = 0, ReleaseFreedMemory = false,
+            MaxLatency = maxLatency, MaxParameters = maxParameters, LatencyCacheDirectory = folder,
+        });
+        trainer.Train();
+        var exported = trainer.Export();
+        Assert.IsNotEmpty(trainer.Candidates);
+        foreach (var candidate in trainer.Candidates)
+        {
+            Assert.IsLessThanOrEqualTo(maxParameters, candidate.Parameters!.Value);
+            Assert.AreEqual(table.Predict(candidate.Architecture), candidate.PredictedLatency);
+            Assert.IsLessThanOrEqualTo(maxLatency.TotalMilliseconds, cost.Of(ArchitectureResolver.ToMasks(candidate.Architecture, space)));
+        }
+        Assert.IsLessThanOrEqualTo(maxParameters, counter.Count(exported));
+    });
+
+    [TestMethod]
     public void An_unreachable_MaxLatency_is_refused_before_training_with_the_fastest_networks_latency() => InTemporaryFolder("latency-unreachable", folder =>
     {
         var (_, cost, _) = MeasuredTable(folder);
