@@ -34,7 +34,7 @@ var enas = new EnasOptions
     Search =
     {
         Epochs = options.SearchEpochs, ChildSteps = options.ChildSteps, ControllerSteps = 10, ControllerAggregate = 2, ExportSamples = 8,
-        BatchSize = 64, LearningRate = 0.05, MaxParameters = options.MaxParameters,
+        BatchSize = 64, LearningRate = 0.05, MaxParameters = options.MaxParameters, MaxLatency = options.MaxLatency,
     },
     Final =
     {
@@ -52,7 +52,8 @@ Console.WriteLine($"ENAS on MNIST digits: {enas.SearchSpace}, " +
                       : $"{options.SearchEpochs} search epochs × {options.ChildSteps} child steps, {options.FinalEpochs} final epochs (") +
                   $"width ×{options.FinalWidth}, depth ×{options.FinalDepth}, {options.Optimizer} {options.FinalLearningRate}, " +
                   $"warm-up {options.Warmup}, label smoothing {options.LabelSmoothing}, EMA {options.Ema}), " +
-                  (options.MaxParameters is { } maxParameters ? $"at most {maxParameters:N0} parameters, " : "") + $"device {options.Device}");
+                  (options.MaxParameters is { } maxParameters ? $"at most {maxParameters:N0} parameters, " : "") +
+                  (options.MaxLatency is { } maxLatency ? $"at most {maxLatency.TotalMilliseconds:0.###} ms per digit, " : "") + $"device {options.Device}");
 
 var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label")
     .Append(mlContext.Nas().Enas(enas))
@@ -83,6 +84,11 @@ foreach (var epoch in nas.History.Epochs)
     Console.WriteLine($"  {epoch.Phase} epoch {epoch.Epoch + 1}: loss {epoch.Metrics["loss"]:F4}, training accuracy {epoch.Metrics["accuracy"]:P2}, {epoch.Metrics["seconds"]:F1} s");
 }
 Console.WriteLine($"Found architecture ({nas.ParameterCount:N0} parameters):");
+if (nas.History.Search[^1].Metrics.TryGetValue("predictedLatencyMs", out double predictedLatency)
+    && nas.History.Final[^1].Metrics.TryGetValue("measuredLatencyMs", out double measuredLatency))
+{
+    Console.WriteLine($"Served network latency per digit on {options.Device}: predicted {predictedLatency:F3} ms, measured {measuredLatency:F3} ms");
+}
 Console.WriteLine(nas.Architecture.ToJson());
 Console.WriteLine($"Test accuracy: {metrics.MicroAccuracy:P2} (macro {metrics.MacroAccuracy:P2}, log-loss {metrics.LogLoss:F4}) on {MnistDigits.TestCount} digits");
 Console.WriteLine($"Timings: search {searchSeconds:F1} s, final training {finalSeconds:F1} s, Fit {fitSeconds:F1} s, " +

@@ -43,6 +43,12 @@ internal sealed class QuickStartOptions
     /// <summary>The most parameters the served network may have (the search exports within it); null for no budget.</summary>
     public long? MaxParameters { get; private set; }
 
+    /// <summary>
+    /// The longest forward of one digit the served network may take on the device (predicted by the latency table, then
+    /// measured); null for no budget.
+    /// </summary>
+    public TimeSpan? MaxLatency { get; private set; }
+
     /// <summary>The whole Fit's time budget (5 minutes); null (<c>--budget off</c>) runs the epoch counts.</summary>
     public TimeSpan? Budget { get; private set; } = TimeSpan.FromMinutes(5);
 
@@ -63,6 +69,7 @@ internal sealed class QuickStartOptions
         "--final-width X (final network's width multiplier, 3), --final-depth N (its depth multiplier, 1; not for enas-macro), " +
         "--final-lr X (0.1), --final-wd X (weight decay, 1e-4), --warmup X (warm-up epochs, 0), --label-smoothing X (0.1), " +
         "--optimizer sgd|nesterov|adamw (sgd), --ema X (weight average decay, 0.999; 0 = off), --max-params N (parameter budget of the served network, none), " +
+        "--max-latency T (the served network's forward of one digit on the device, e.g. 0.8ms or 500us; none), " +
         "--budget T|off (the whole Fit's time, e.g. 300s, 5m (default) or 1.5h, while the epoch counts do not decide; off runs --epochs and --final-epochs), --search-share X (the search's share of it, 0.4), " +
         "--seed N (1), --device auto|cpu|cuda[:N], --threads N, --model PATH.";
 
@@ -95,6 +102,7 @@ internal sealed class QuickStartOptions
                 case "--optimizer": options.Optimizer = ParseOptimizer(Value()); break;
                 case "--ema": options.Ema = Real(); break;
                 case "--max-params": options.MaxParameters = long.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--max-latency": options.MaxLatency = ParseLatency(Value()); break;
                 case "--budget":
                     string budget = Value();
                     options.Budget = budget == "off" ? null : ParseDuration(budget);
@@ -109,6 +117,17 @@ internal sealed class QuickStartOptions
             }
         }
         return options;
+    }
+
+    private static TimeSpan ParseLatency(string text)
+    {
+        double Amount(int suffix) => double.Parse(text[..^suffix], CultureInfo.InvariantCulture);
+        return text switch
+        {
+            _ when text.EndsWith("us", StringComparison.Ordinal) => TimeSpan.FromTicks((long)Math.Round(Amount(2) * TimeSpan.TicksPerMillisecond / 1000)),
+            _ when text.EndsWith("ms", StringComparison.Ordinal) => TimeSpan.FromTicks((long)Math.Round(Amount(2) * TimeSpan.TicksPerMillisecond)),
+            _ => TimeSpan.FromTicks((long)Math.Round(Amount(0) * TimeSpan.TicksPerMillisecond)),
+        };
     }
 
     private static TimeSpan ParseDuration(string text)

@@ -12,7 +12,7 @@ namespace Microsoft.ML.Nas.Architectures;
 /// InputChoices hold no weights and change no count. <see cref="Smallest"/> takes each key's smallest candidate; it is
 /// exact unless a LayerChoice lies inside another's candidate (then it is a lower bound).
 /// </remarks>
-public sealed class ParameterCounter
+public sealed class ParameterCounter : IArchitectureCost
 {
     private readonly ModelSearchSpace space;
     private readonly Dictionary<string, long[]> candidateCosts = new(StringComparer.Ordinal);
@@ -85,4 +85,16 @@ public sealed class ParameterCounter
 
     /// <summary>The cost of the cheapest candidate of LayerChoice key <paramref name="key"/>.</summary>
     internal long SmallestCost(string key) => candidateCosts[key].Min();
+
+    double IArchitectureCost.Fixed => Fixed;
+
+    double IArchitectureCost.Smallest => Smallest;
+
+    double IArchitectureCost.Cost(string key, int candidate) => Cost(key, candidate);
+
+    double IArchitectureCost.SmallestCost(string key) => SmallestCost(key);
+
+    double IArchitectureCost.Of(IReadOnlyDictionary<string, bool[]> chosen) => Count(chosen);
+
+    string IArchitectureCost.Describe(double value) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{(long)value} parameters");
 }

@@ -91,7 +91,17 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
         {
             channel.Info(MessageSensitivity.None, $"Final network: {finalSpec} (width ×{options.FinalWidthMultiplier}, depth ×{options.FinalDepthMultiplier}), trained from scratch.");
         }
-        var (model, finalHistory) = FinalTraining.Run(run, architecture, options.Final);
+        var (model, trainedHistory) = FinalTraining.Run(run, architecture, options.Final);
+        IReadOnlyList<NasEpochRecord> finalHistory;
+        try
+        {
+            finalHistory = ServedLatency.WithMeasurement(run, searchHistory, trainedHistory, model, message => channel.Info(MessageSensitivity.None, message));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         channel.Info(MessageSensitivity.None, $"NAS {search.Name} finished in {total.Elapsed.TotalSeconds:F1} s.");
         var payload = new NasModelPayload
         {

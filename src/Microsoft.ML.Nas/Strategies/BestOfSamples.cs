@@ -6,7 +6,7 @@ namespace Microsoft.ML.Nas.Strategies;
 
 /// <summary>
 /// The export of sampling strategies (ENAS, Random): draw architectures, score each one that fits the options'
-/// parameter budget, and keep the best (the first of equally good ones, so the choice does not depend on sort
+/// budget (<see cref="ArchitectureBudget"/>: parameters, predicted latency), and keep the best (the first of equally good ones, so the choice does not depend on sort
 /// stability). Draws that do not fit are not scored; the search gives up after <see cref="DrawsPerSample"/> times as
 /// many draws as samples.
 /// </summary>
@@ -23,7 +23,7 @@ internal static class BestOfSamples
     /// <exception cref="InvalidOperationException">No draw fits the budget; the message names the budget and the smallest reachable count.</exception>
     public static List<ScoredArchitecture> Run(OneShotContext context, string strategy, int samples, Func<Architecture> draw, Func<EvaluationResult> score)
     {
-        var budget = context.ParameterBudget;
+        var budget = context.ArchitectureBudget;
         var scored = new List<ScoredArchitecture>();
         int draws = 0;
         while (scored.Count < samples && draws < samples * DrawsPerSample)
@@ -34,18 +34,19 @@ internal static class BestOfSamples
             {
                 architecture = draw();
             }
-            long? parameters = budget?.Counter.Count(architecture);
-            if (parameters > budget?.Max)
+            var chosen = budget?.Masks(architecture);
+            if (chosen is not null && !budget!.Fits(chosen))
             {
                 continue;
             }
+            var (parameters, latency) = chosen is null ? default : budget!.Costs(chosen);
             var result = score();
-            scored.Add(new ScoredArchitecture(architecture, result.Metric, result.Loss, parameters, Exported: false));
+            scored.Add(new ScoredArchitecture(architecture, result.Metric, result.Loss, parameters, Exported: false, latency));
         }
         if (scored.Count == 0)
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"{strategy} export: none of {draws} sampled architectures has {budget} (the smallest network of this space has {budget!.Counter.Smallest}); raise {nameof(OneShotTrainerOptions.MaxParameters)}."));
+                $"{strategy} export: none of {draws} sampled architectures has {budget} ({budget!.DescribeSmallest()}); raise {budget.Options}."));
         }
         int best = 0;
         for (int i = 1; i < scored.Count; i++)
@@ -60,7 +61,7 @@ internal static class BestOfSamples
         {
             var s = scored[i];
             context.Log(string.Create(CultureInfo.InvariantCulture,
-                $"{strategy} export: sample {i + 1}/{scored.Count} score {s.Score:F4} loss {s.Loss:F4}{(s.Parameters is { } p ? $" parameters {p}" : "")}{(s.Exported ? " (exported)" : "")}"));
+                $"{strategy} export: sample {i + 1}/{scored.Count} score {s.Score:F4} loss {s.Loss:F4}{(s.Parameters is { } p ? $" parameters {p}" : "")}{(s.PredictedLatency is { } t ? $" predicted latency {t.TotalMilliseconds:0.000} ms" : "")}{(s.Exported ? " (exported)" : "")}"));
         }
         if (draws > scored.Count)
         {

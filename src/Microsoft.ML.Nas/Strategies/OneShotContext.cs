@@ -20,9 +20,9 @@ public sealed class OneShotContext
     private readonly Runtime.DroppedObjectsPacer? droppedObjects;
 
     internal OneShotContext(nn.Module<Tensor, Tensor> model, TrainingEnvironment environment, OneShotTrainerOptions options, TensorDataset trainData,
-        TensorDataset? validData, IParameterOptimizer weightOptimizer, ParameterBudget? budget = null)
+        TensorDataset? validData, IParameterOptimizer weightOptimizer, ArchitectureBudget? budget = null)
     {
-        ParameterBudget = budget;
+        ArchitectureBudget = budget;
         Model = model;
         Environment = environment;
         Options = options;
@@ -89,8 +89,11 @@ public sealed class OneShotContext
         }
     }
 
-    /// <summary>The options' <see cref="OneShotTrainerOptions.MaxParameters"/> and how to count an architecture; null without a budget.</summary>
-    internal ParameterBudget? ParameterBudget { get; }
+    /// <summary>
+    /// The options' <see cref="OneShotTrainerOptions.MaxParameters"/> and <see cref="OneShotTrainerOptions.MaxLatency"/>
+    /// with how to count and time an architecture; null without a budget.
+    /// </summary>
+    internal ArchitectureBudget? ArchitectureBudget { get; }
 
     /// <summary>The guard behind <see cref="ReleaseFreedMemory"/>; null when the option is off.</summary>
     internal Runtime.NativeMemoryGuard? MemoryGuard => memoryGuard;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Data;
+using Microsoft.ML.Nas.Mutables;
 using Microsoft.ML.Nas.Strategies.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,6 +20,7 @@ public sealed class OneShotTrainer : IDisposable
     private readonly List<EpochRecord> history = [];
     private readonly List<TensorDataset> owned = [];
     private readonly OneShotContext context;
+    private nn.Module<Tensor, Tensor>? latencyModel;
     private bool disposed;
 
     /// <summary>
@@ -38,13 +40,14 @@ public sealed class OneShotTrainer : IDisposable
     /// <paramref name="budget"/> replaces the options' own <see cref="OneShotTrainerOptions.TimeBudget"/> (a Fit's share of its budget).
     /// </summary>
     /// <remarks>
-    /// With <see cref="OneShotTrainerOptions.MaxParameters"/>, <c>budgetModel</c> is the supernet whose architectures the
-    /// budget counts, when it is not the model searched (an ML.NET Fit that trains the found architecture wider counts the wider one),
-    /// and <c>optionPath</c> where the options sit, for messages (<c>Search.</c>).
+    /// With <see cref="OneShotTrainerOptions.MaxParameters"/> or <see cref="OneShotTrainerOptions.MaxLatency"/>,
+    /// <c>budgetModel</c> is the supernet whose architectures the budget counts and times, when it is not the model
+    /// searched (an ML.NET Fit that trains the found architecture wider counts the wider one; it is moved to the device
+    /// to be timed), and <c>optionPath</c> where the options sit, for messages (<c>Search.</c>).
     /// </remarks>
     internal OneShotTrainer(nn.Module<Tensor, Tensor> model, IOneShotStrategy strategy, OneShotTrainerOptions options,
         TrainingEnvironment environment, TensorDataset trainData, TensorDataset? validData, TimeBudget? budget = null,
-        nn.Module? budgetModel = null, string optionPath = "")
+        nn.Module<Tensor, Tensor>? budgetModel = null, string optionPath = "")
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(strategy);
@@ -53,13 +56,12 @@ public sealed class OneShotTrainer : IDisposable
         Strategy = strategy;
         Environment = environment;
         Budget = budget ?? OwnBudget(options);
-        // Before anything is placed or trained: an unreachable parameter budget is a mistake in the options.
-        var parameterBudget = options.MaxParameters is { } max ? new ParameterBudget(max, new ParameterCounter(budgetModel ?? model), optionPath) : null;
+        var architectureBudget = ArchitectureBudgetOf(model, budgetModel, trainData, optionPath);
+        // After the latency measurement, which draws nothing but runs forwards: the training starts from the seed.
         Runtime.TorchRuntime.ManualSeed(environment.Seed);
-        model.to(Device);
         var (train, valid) = PlaceData(trainData, validData);
         var optimizer = WeightOptimizers.Create(model.parameters(), options);
-        context = new OneShotContext(model, environment, options, train, valid, optimizer, parameterBudget);
+        context = new OneShotContext(model, environment, options, train, valid, optimizer, architectureBudget);
         try
         {
             strategy.Attach(context);
@@ -145,14 +147,24 @@ public sealed class OneShotTrainer : IDisposable
         return history;
     }
 
-    /// <summary>The architecture the strategy decides on now.</summary>
-    public Architecture Export() => Strategy.Export();
+    /// <summary>
+    /// With <see cref="OneShotTrainerOptions.MaxLatency"/>, the predicted and the measured latency of the last export
+    /// (<see cref="Export()"/>); null before an export or without a latency budget.
+    /// </summary>
+    public ArchitectureLatency? ExportedLatency { get; private set; }
+
+    /// <summary>
+    /// The architecture the strategy decides on now. With <see cref="OneShotTrainerOptions.MaxLatency"/>, its predicted
+    /// latency and the latency measured by running the budget's supernet on only its candidates are logged and kept in
+    /// <see cref="ExportedLatency"/>.
+    /// </summary>
+    public Architecture Export() => WithLatency(Strategy.Export());
 
     /// <summary>Writes the architecture the strategy decides on now to <paramref name="path"/> (NNI's JSON) and returns it.</summary>
     public Architecture Export(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var architecture = Strategy.Export();
+        var architecture = Export();
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null)
         {
@@ -319,6 +331,49 @@ public sealed class OneShotTrainer : IDisposable
         Environment.Log?.Invoke($"Epoch [{epoch + 1}/{context.Epochs}] done in {record.Elapsed.TotalSeconds:F1} s: {means.Describe()}" +
             (validation is null ? "" : $" valid loss {validation.Loss:F4} metric {validation.Metric:F4}"));
         Environment.Progress?.Report(new OneShotProgress(epoch, context.Epochs, "epoch", 1, 1, means.Loss, means.Metric, record) { TimeLeft = Budget?.Left });
+    }
+
+    /// <summary>
+    /// The options' bounds on the export, checked before training: the parameter count at once, before anything is placed;
+    /// the latency after the model (and the budget's own supernet) is on the device, where its table is measured or read.
+    /// </summary>
+    private ArchitectureBudget? ArchitectureBudgetOf(nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor>? budgetModel, TensorDataset trainData, string optionPath)
+    {
+        var counted = budgetModel ?? model;
+        var limits = new List<ArchitectureBudget.Limit>();
+        var counter = Options.MaxParameters is null ? null : new ParameterCounter(counted);
+        if (Options.MaxParameters is { } maxParameters)
+        {
+            limits.Add(ArchitectureBudget.ParameterLimit(maxParameters, counter!, optionPath));
+        }
+        model.to(Device);
+        LatencyTable? table = null;
+        if (Options.MaxLatency is { } maxLatency)
+        {
+            counted.to(Device);
+            latencyModel = counted;
+            table = LatencyTable.Measure(counted, trainData.Features.shape[1..], Device, Environment.Threads,
+                [1, Options.LatencyBatchSize], Options.LatencyCacheDirectory, Environment.Log);
+            limits.Add(ArchitectureBudget.LatencyLimit(maxLatency, table, Options.LatencyBatchSize, optionPath));
+        }
+        return limits.Count == 0 ? null : ArchitectureBudget.Of(limits, ModelSearchSpace.Of(counted), counter, table, Options.LatencyBatchSize);
+    }
+
+    private Architecture WithLatency(Architecture architecture)
+    {
+        if (context.ArchitectureBudget is { Latency: { } table } budget)
+        {
+            int batch = budget.LatencyBatchSize;
+            // A final training's fixed network has no choices left: its latency is the table's fixed part.
+            bool fixedNetwork = budget.Space.DecisionCount == 0;
+            var predicted = fixedNetwork ? table.Smallest(batch) : table.Predict(architecture, batch);
+            var measured = fixedNetwork ? LatencyTable.MeasureForward(latencyModel!, table.SampleShape, batch, Device, table.Threads)
+                : LatencyTable.MeasureArchitecture(latencyModel!, architecture, table.SampleShape, batch, Device, table.Threads);
+            ExportedLatency = new ArchitectureLatency(batch, predicted, measured);
+            Environment.Log?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Export: latency predicted {predicted.TotalMilliseconds:0.000} ms, measured {measured.TotalMilliseconds:0.000} ms at batch {batch} on {Device} ({table.Threads} threads); budget {Options.MaxLatency!.Value.TotalMilliseconds:0.000} ms."));
+        }
+        return architecture;
     }
 
     private static TimeBudget? OwnBudget(OneShotTrainerOptions options) =>

@@ -131,6 +131,32 @@ public class OneShotTrainerOptions
     /// </summary>
     public long? MaxParameters { get; set; }
 
+    /// <summary>
+    /// The longest forward the exported architecture's network may take for one batch of
+    /// <see cref="LatencyBatchSize"/> inputs on the training device with the training's thread count, as predicted by
+    /// the supernet's <see cref="Architectures.LatencyTable"/> (fixed part plus the chosen candidates, measured before
+    /// the training and cached in <see cref="LatencyCacheDirectory"/>); null (default) for no budget. Honoured where
+    /// <see cref="MaxParameters"/> is, and together with it: ENAS and Random score only draws predicted to fit, SPOS
+    /// rejects candidates that do not, DARTS, GDAS, PC-DARTS and ProxylessNAS decide in order within it, and
+    /// ProxylessNAS also optimises its expected latency towards it (<c>ProxylessTrainerOptions.LatencyLoss</c>). A budget below the
+    /// space's fastest network is refused before training with that latency in the message. The predicted and the
+    /// measured latency of the export are logged and kept in <see cref="OneShotTrainer.ExportedLatency"/>.
+    /// </summary>
+    public TimeSpan? MaxLatency { get; set; }
+
+    /// <summary>
+    /// The batch size <see cref="MaxLatency"/> applies to; default 1 (one request at a time). The trainer's latency
+    /// table is measured at 1 and at this size (a cached table gains the sizes it lacks); ML.NET scores in batches of
+    /// 256 (<see cref="Architectures.LatencyTable.ScoringBatchSize"/>).
+    /// </summary>
+    public int LatencyBatchSize { get; set; } = 1;
+
+    /// <summary>
+    /// Where latency tables are cached (one JSON file per device, thread count, host, space and input shape); null
+    /// (default) for <see cref="Architectures.LatencyTable.DefaultCacheDirectory"/>.
+    /// </summary>
+    public string? LatencyCacheDirectory { get; set; }
+
     /// <summary>When set, a checkpoint is written to this folder after every epoch; default null.</summary>
     public string? CheckpointDirectory { get; set; }
 
@@ -188,5 +214,9 @@ public class OneShotTrainerOptions
         OptionCheck.Require(LogFrequency >= 0, path + nameof(LogFrequency), LogFrequency, "0 (no logs) or positive");
         OptionCheck.Require(Threads is null or > 0, path + nameof(Threads), Threads, "positive, or null for the default");
         OptionCheck.Require(MaxParameters is null or > 0, path + nameof(MaxParameters), MaxParameters, "positive, or null for no budget");
+        OptionCheck.Require(MaxLatency is null || MaxLatency > TimeSpan.Zero, path + nameof(MaxLatency), MaxLatency, "positive, or null for no budget");
+        OptionCheck.Positive(LatencyBatchSize, path + nameof(LatencyBatchSize));
+        OptionCheck.Require(LatencyCacheDirectory is null || !string.IsNullOrWhiteSpace(LatencyCacheDirectory), path + nameof(LatencyCacheDirectory),
+            LatencyCacheDirectory, "a folder, or null for the default");
     }
 }

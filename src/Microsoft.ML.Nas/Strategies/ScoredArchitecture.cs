@@ -8,4 +8,8 @@ namespace Microsoft.ML.Nas.Strategies;
 /// <param name="Loss">Its mean loss over the scoring data.</param>
 /// <param name="Parameters">The parameters of the network it makes, when a budget asked for the count; else null.</param>
 /// <param name="Exported">Whether the strategy exports it.</param>
-public sealed record ScoredArchitecture(Architecture Architecture, double Score, double Loss, long? Parameters, bool Exported);
+/// <param name="PredictedLatency">
+/// Its latency at <see cref="OneShotTrainerOptions.LatencyBatchSize"/> as the latency table predicts it, when a latency
+/// budget asked for it; else null.
+/// </param>
+public sealed record ScoredArchitecture(Architecture Architecture, double Score, double Loss, long? Parameters, bool Exported, TimeSpan? PredictedLatency = null);

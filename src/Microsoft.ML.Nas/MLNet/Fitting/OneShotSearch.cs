@@ -26,15 +26,16 @@ internal sealed class OneShotSearch<TSearch>(string name, SearchSpaceSpec defaul
         random.manual_seed(run.Environment.Seed);
         var searchSpec = searchSpace?.Invoke(run.Spec) ?? run.Spec;
         using var supernet = SearchSpaceRegistry.Build(searchSpec, run.Context);
-        // A budget bounds the network Fit trains and serves: with final multipliers the wider or deeper one, and after a
+        // A budget (parameters, latency) bounds the network Fit trains and serves: with final multipliers the wider or deeper one, and after a
         // search on a transformed space (PC-DARTS's partial channels) the space as given. The trainer reseeds torch after
         // this build, so the search draws what it would without it.
-        using var budgetModel = search.MaxParameters is not null && !ReferenceEquals(run.FinalSpec, searchSpec)
+        using var budgetModel = (search.MaxParameters is not null || search.MaxLatency is not null) && !ReferenceEquals(run.FinalSpec, searchSpec)
             ? SearchSpaceRegistry.Build(run.FinalSpec, run.Context) : null;
         using var trainer = new OneShotTrainer(supernet, createStrategy(search), search,
             run.EnvironmentFor(NasSearchHistory.SearchPhase), run.Train, run.Validation, run.Budget.ForSearch(), budgetModel, "Search.");
         trainer.Train();
         var architecture = trainer.Export();
-        return (architecture, trainer.History.Select(r => OneShotBridge.ToHistory(NasSearchHistory.SearchPhase, r)).ToArray());
+        var history = trainer.History.Select(r => OneShotBridge.ToHistory(NasSearchHistory.SearchPhase, r)).ToArray();
+        return (architecture, ServedLatency.WithPrediction(history, trainer.ExportedLatency));
     }
 }

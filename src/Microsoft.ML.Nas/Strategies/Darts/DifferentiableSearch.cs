@@ -152,7 +152,7 @@ internal sealed class DifferentiableSearch : IDisposable
                 context?.Log($"{name} collapse guard: '{replacement.Key}' {change} (at most {max} parameter-free ops per cell).");
             }
         }
-        return context?.ParameterBudget is { } budget ? BudgetedArgmax.Fit(Mutator.SearchSpace, architecture, Mutator.Weights(), budget) : architecture;
+        return context?.ArchitectureBudget is { } budget ? BudgetedArgmax.Fit(Mutator.SearchSpace, architecture, Mutator.Weights(), budget) : architecture;
     }
 
     /// <summary>Writes the alphas and their optimizer.</summary>

@@ -147,7 +147,7 @@ public sealed class EnasStrategy : IOneShotStrategy
     /// <summary>
     /// The architecture to export: by default the best of <see cref="EnasTrainerOptions.ExportSamples"/> samples scored
     /// on the validation data (the reward data when there is none) with the shared weights; with
-    /// <see cref="EnasExportMode.SingleSample"/>, one draw. With <see cref="OneShotTrainerOptions.MaxParameters"/>, draws
+    /// <see cref="EnasExportMode.SingleSample"/>, one draw. With <see cref="OneShotTrainerOptions.MaxParameters"/> or <see cref="OneShotTrainerOptions.MaxLatency"/>, draws
     /// that do not fit are skipped (<see cref="BestOfSamples"/>). The draws do not advance the sampling stream, so exporting
     /// twice gives the same architecture and a search continued after an export is unchanged by it.
     /// </summary>
@@ -171,11 +171,11 @@ public sealed class EnasStrategy : IOneShotStrategy
                     }
                     architecture = enas.Export();
                 }
-                while (ctx.ParameterBudget is { } budget && !budget.Fits(architecture) && ++draws < BestOfSamples.DrawsPerSample);
-                if (ctx.ParameterBudget is { } limit && !limit.Fits(architecture))
+                while (ctx.ArchitectureBudget is { } budget && !budget.Fits(architecture) && ++draws < BestOfSamples.DrawsPerSample);
+                if (ctx.ArchitectureBudget is { } limit && !limit.Fits(architecture))
                 {
                     throw new InvalidOperationException(
-                        $"ENAS export: none of {draws} sampled architectures has {limit} (the smallest network of this space has {limit.Counter.Smallest}); raise {nameof(options.MaxParameters)}.");
+                        $"ENAS export: none of {draws} sampled architectures has {limit} ({limit.DescribeSmallest()}); raise {limit.Options}.");
                 }
                 exportCandidates.Add(new EnasExportCandidate(architecture, double.NaN, double.NaN, Exported: true));
                 return architecture;

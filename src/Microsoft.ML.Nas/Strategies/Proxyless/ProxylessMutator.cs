@@ -106,7 +106,8 @@ public sealed class ProxylessMutator : Mutator
 
     /// <summary>
     /// Gives every α the two-path estimate of ∂<paramref name="loss"/>/∂α from the gates' gradients (see the class
-    /// summary); the weights get no gradient.
+    /// summary), plus the exact gradient of any term of the loss that reads α itself (<see cref="ExpectedLatency"/>);
+    /// the weights get no gradient.
     /// </summary>
     /// <exception cref="InvalidOperationException">The forward did not run under <see cref="SampleTwoPaths"/>.</exception>
     public void SetArchitectureGradients(Tensor loss)
@@ -117,11 +118,21 @@ public sealed class ProxylessMutator : Mutator
             throw new InvalidOperationException("Draw two paths (SampleTwoPaths) before the forward whose architecture gradient is wanted.");
         }
         var keys = pairs.Keys.Where(k => pairs[k].Gates.requires_grad).ToList();
-        var gateGradients = keys.Count == 0 ? [] : autograd.grad([loss], keys.Select(k => pairs[k].Gates).ToList(), allow_unused: true);
+        var keyOrder = alphas.Keys.ToList();
+        // The gates carry the two-path estimate; a term of the loss that reads α itself (the expected latency) adds its
+        // exact gradient.
+        var gradients = loss.requires_grad
+            ? autograd.grad([loss], [.. keys.Select(k => pairs[k].Gates), .. keyOrder.Select(k => (Tensor)alphas[k])], allow_unused: true)
+            : [];
+        var gateGradients = gradients.Take(keys.Count).ToList();
         using var noGrad = no_grad();
         foreach (var (key, alpha) in alphas)
         {
             var gradient = new float[alpha.shape[0]];
+            if (gradients.Count > 0 && gradients[keys.Count + keyOrder.IndexOf(key)] is { } direct && !direct.IsInvalid)
+            {
+                gradient = direct.to(ScalarType.Float32).cpu().data<float>().ToArray();
+            }
             int index = keys.IndexOf(key);
             if (index >= 0 && gateGradients[index] is { } g && !g.IsInvalid)
             {
@@ -169,6 +180,27 @@ public sealed class ProxylessMutator : Mutator
         }
         beforeStep.Clear();
         pairs.Clear();
+    }
+
+    /// <summary>
+    /// The expected latency in milliseconds at <paramref name="batchSize"/> under the path probabilities:
+    /// <c>fixed + Σ_key Σ_i softmax(α)_i · lat_i</c> with <paramref name="table"/>'s entries, differentiable in α
+    /// (∂E/∂p_i = lat_i), as ProxylessNAS's latency loss needs. A scalar on α's device.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The table lacks one of this mutator's keys.</exception>
+    public Tensor ExpectedLatency(LatencyTable table, int batchSize = 1)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        using var scope = NewDisposeScope();
+        Tensor expected = tensor(table.FixedMilliseconds(batchSize));
+        foreach (var decision in Decisions)
+        {
+            var alpha = alphas[decision.Key];
+            var latencies = tensor(Enumerable.Range(0, decision.CandidateCount).Select(i => (float)table.CandidateMilliseconds(decision.Key, i, batchSize)).ToArray())
+                .to(alpha.dtype).to(alpha.device);
+            expected = expected.to(alpha.dtype).to(alpha.device) + (nn.functional.softmax(alpha, 0) * latencies).sum();
+        }
+        return expected.MoveToOuterDisposeScope();
     }
 
     /// <summary>softmax(α) per key.</summary>

@@ -12,7 +12,9 @@ namespace Microsoft.ML.Nas.Strategies.Proxyless;
 /// <see cref="ProxylessTrainerOptions.ArchitectureUpdateFrequency"/>-th step is followed by an architecture step on a
 /// held-out batch (two drawn paths, binary gates: <see cref="ProxylessMutator"/>), in training mode as NNI's. Validation
 /// evaluates the current argmax architecture; the export is that argmax (within
-/// <see cref="OneShotTrainerOptions.MaxParameters"/> by <see cref="BudgetedArgmax"/>'s rule).
+/// <see cref="OneShotTrainerOptions.MaxParameters"/> and <see cref="OneShotTrainerOptions.MaxLatency"/> by
+/// <see cref="BudgetedArgmax"/>'s rule). With MaxLatency the architecture loss also holds the expected latency
+/// (<see cref="ProxylessTrainerOptions.LatencyLoss"/>), whose gradient reaches α directly.
 /// </summary>
 public sealed class ProxylessStrategy : IOneShotStrategy
 {
@@ -79,13 +81,21 @@ public sealed class ProxylessStrategy : IOneShotStrategy
         architectureOptimizer!.ZeroGrad();
         proxyless.SampleTwoPaths();
         var loss = ctx.Loss(ctx.Model.call(batch.Features), batch.Labels);
+        var values = new Dictionary<string, double>();
+        if (ctx.ArchitectureBudget is { Latency: { } table } budget)
+        {
+            var expected = proxyless.ExpectedLatency(table, budget.LatencyBatchSize);
+            values["expected_latency_ms"] = expected.ToDouble();
+            loss = LatencyLoss.Combine(loss, expected, ctx.Options.MaxLatency!.Value.TotalMilliseconds, options.LatencyLoss);
+        }
         double value = loss.ToDouble();
         // Before the step: a NaN loss has NaN gradients, which Adam would write into every path weight.
         NonFiniteTrainingException.ThrowIfNotFinite(value, "architecture loss");
+        values["arch_loss"] = value;
         proxyless.SetArchitectureGradients(loss);
         architectureOptimizer.Step();
         proxyless.RescaleSampledWeights();
-        return result with { Values = new Dictionary<string, double> { ["arch_loss"] = value } };
+        return result with { Values = values };
     }
 
     /// <summary>The current argmax architecture on the validation data, when there is any.</summary>
@@ -153,7 +163,7 @@ public sealed class ProxylessStrategy : IOneShotStrategy
     public Architecture Export()
     {
         var architecture = Mutator.Export();
-        return context?.ParameterBudget is { } budget ? BudgetedArgmax.Fit(Mutator.SearchSpace, architecture, Mutator.Weights(), budget) : architecture;
+        return context?.ArchitectureBudget is { } budget ? BudgetedArgmax.Fit(Mutator.SearchSpace, architecture, Mutator.Weights(), budget) : architecture;
     }
 
     /// <inheritdoc/>

@@ -28,6 +28,15 @@ public sealed class ProxylessTrainerOptions : OneShotTrainerOptions
     /// <summary>The fraction of the training data (stratified) the architecture steps draw from; default 0.2.</summary>
     public double ArchitectureFraction { get; set; } = 0.2;
 
+    /// <summary>
+    /// With <see cref="OneShotTrainerOptions.MaxLatency"/>, how the architecture step adds the expected latency
+    /// E[lat] = fixed + Σ_key Σ_i p_i·lat_i (p the path probabilities softmax(α), lat the latency table's entries at
+    /// <see cref="OneShotTrainerOptions.LatencyBatchSize"/>) to the cross-entropy, with MaxLatency as the target;
+    /// default <see cref="LatencyLossForm.Multiplicative"/> (the authors' default). Without MaxLatency the loss is
+    /// the cross-entropy alone.
+    /// </summary>
+    public LatencyLossForm LatencyLoss { get; set; } = LatencyLossForm.Multiplicative;
+
     /// <inheritdoc/>
     public override void Validate(string path)
     {
@@ -37,5 +46,8 @@ public sealed class ProxylessTrainerOptions : OneShotTrainerOptions
         OptionCheck.Require(WeightOnlyEpochs >= 0 && WeightOnlyEpochs < Epochs, path + nameof(WeightOnlyEpochs), WeightOnlyEpochs,
             $"at least 0 and less than {nameof(Epochs)} ({Epochs})");
         OptionCheck.Require(ArchitectureFraction is > 0 and < 1, path + nameof(ArchitectureFraction), ArchitectureFraction, "in (0, 1)");
+        OptionCheck.Require(Enum.IsDefined(LatencyLoss), path + nameof(LatencyLoss), LatencyLoss, "Multiplicative or Additive");
+        OptionCheck.Require(MaxLatency is null || LatencyLoss != LatencyLossForm.Multiplicative || MaxLatency.Value.TotalMilliseconds * 1000 > 1,
+            path + nameof(MaxLatency), MaxLatency, "above 1 µs with the multiplicative latency loss (its logarithm is in microseconds)");
     }
 }

@@ -39,8 +39,12 @@ public sealed class SposStrategy : IOneShotStrategy
         {
             var (_, single, evolve) = Attached;
             var best = evolve.Best;
-            return evolve.Evaluated.Select(c => new ScoredArchitecture(ToArchitecture(single, c.Chosen), c.Score, c.Loss,
-                context!.ParameterBudget?.Counter.Count(ToMasks(single, c.Chosen)), ReferenceEquals(c, best))).ToList();
+            var budget = context!.ArchitectureBudget;
+            return evolve.Evaluated.Select(c =>
+            {
+                var (parameters, latency) = budget is null ? default : budget.Costs(ToMasks(single, c.Chosen));
+                return new ScoredArchitecture(ToArchitecture(single, c.Chosen), c.Score, c.Loss, parameters, ReferenceEquals(c, best), latency);
+            }).ToList();
         }
     }
 
@@ -119,7 +123,7 @@ public sealed class SposStrategy : IOneShotStrategy
             EvolutionStep(lastOfPhase: false);
         }
         var best = evolve.Best ?? throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-            $"SPOS found no architecture with {ctx.ParameterBudget} among its draws (the smallest network of this space has {ctx.ParameterBudget?.Counter.Smallest}); raise {nameof(options.MaxParameters)}."));
+            $"SPOS found no architecture with {ctx.ArchitectureBudget} among its draws ({ctx.ArchitectureBudget?.DescribeSmallest()}); raise {ctx.ArchitectureBudget?.Options}."));
         var architecture = ToArchitecture(single, best.Chosen);
         single.Mutator.SetDecisions(architecture);
         ctx.Log(string.Create(CultureInfo.InvariantCulture,
@@ -138,7 +142,7 @@ public sealed class SposStrategy : IOneShotStrategy
         {
             return StepResult.None;
         }
-        var budget = ctx.ParameterBudget;
+        var budget = ctx.ArchitectureBudget;
         var generation = evolve.RunGeneration(
             chosen => budget is null || budget.Fits(ToMasks(single, chosen)),
             chosen =>
