@@ -27,6 +27,8 @@ using Microsoft.ML.Nas.Runtime;
 //       [--child-steps 150] [--epochs 12]   (ENAS and DARTS on the same rows in the split's order and sorted by label)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- search-vs-random [--random 5] [--seeds 3] [--search-epochs 6]
 //       [--child-steps 150] [--epochs 12] [recipe options as for baselines]   (each strategy's found architecture against random ones, same retraining)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- latency [--config enas-macro|darts-cells|mlp] [--random 20] [--threads 2]
+//       (the latency table's predictions against measured forwards of random architectures at batch 1 and 256: the error)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- recipe [--config enas|darts] [--seeds 3] [--epochs 12] [recipe options as for baselines]
 //       (the found architecture retrained with the recipe and with one part of it changed at a time)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- time-budget [--budget 60] [--train N]
@@ -80,6 +82,9 @@ switch (options.Command)
         break;
     case "search-vs-random":
         SearchVersusRandomReport.Run(options);
+        break;
+    case "latency":
+        LatencyPredictionReport.Run(options);
         break;
     case "recipe":
         RecipeAblationReport.Run(options);
