@@ -19,6 +19,7 @@ public sealed class OneShotTrainer : IDisposable
     private readonly List<EpochRecord> history = [];
     private readonly List<TensorDataset> owned = [];
     private readonly OneShotContext context;
+    private readonly string? checkpointDirectory;
     private bool disposed;
 
     /// <summary>
@@ -40,12 +41,14 @@ public sealed class OneShotTrainer : IDisposable
     /// <remarks>
     /// With <see cref="OneShotTrainerOptions.MaxParameters"/>, <c>budgetModel</c> is the supernet whose architectures the
     /// budget counts, when it is not the model searched (an ML.NET Fit that trains the found architecture wider counts the wider one),
-    /// and <c>optionPath</c> where the options sit, for messages (<c>Search.</c>).
+    /// and <c>optionPath</c> where the options sit, for messages (<c>Search.</c>). A <c>checkpointDirectory</c> replaces
+    /// the options' <see cref="OneShotTrainerOptions.CheckpointDirectory"/> (one P-DARTS stage's folder).
     /// </remarks>
     internal OneShotTrainer(nn.Module<Tensor, Tensor> model, IOneShotStrategy strategy, OneShotTrainerOptions options,
         TrainingEnvironment environment, TensorDataset trainData, TensorDataset? validData, TimeBudget? budget = null,
-        nn.Module? budgetModel = null, string optionPath = "")
+        nn.Module? budgetModel = null, string optionPath = "", string? checkpointDirectory = null)
     {
+        this.checkpointDirectory = checkpointDirectory ?? options.CheckpointDirectory;
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(strategy);
         ArgumentNullException.ThrowIfNull(trainData);
@@ -131,7 +134,7 @@ public sealed class OneShotTrainer : IDisposable
                 RunEpoch(epoch);
             }
         }
-        catch (NonFiniteTrainingException error) when (Options.CheckpointDirectory is { } directory)
+        catch (NonFiniteTrainingException error) when (checkpointDirectory is { } directory)
         {
             string failure = Path.Combine(directory, "non-finite");
             SaveCheckpoint(failure);
@@ -312,7 +315,7 @@ public sealed class OneShotTrainer : IDisposable
             CutShortByTimeBudget = cutShort,
         };
         history.Add(record);
-        if (Options.CheckpointDirectory is { } directory)
+        if (checkpointDirectory is { } directory)
         {
             SaveCheckpoint(directory);
         }

@@ -114,17 +114,4 @@ public sealed class DartsMutator : DifferentiableMutator
         }
         return weights;
     }
-
-    private static ChoiceOutput MixInputs(Tensor[] weights, IReadOnlyList<Tensor?> inputs)
-    {
-        Tensor? mixed = null;
-        for (int i = 0; i < inputs.Count; i++)
-        {
-            if (inputs[i] is { } input)
-            {
-                mixed = mixed is null ? input.mul(weights[i]) : mixed.addcmul(weights[i], input, Runtime.SharedScalars.One);
-            }
-        }
-        return Single(mixed);
-    }
 }
