@@ -124,9 +124,9 @@ public sealed class PdartsMutator : DifferentiableMutator
             var output = candidates[i].call(input);
             if (skipDropout > 0 && choice.training && candidates[i] is Spaces.Ops.Identity)
             {
-                var dropped = nn.functional.dropout(output, skipDropout, training: true);
+                var thinned = nn.functional.dropout(output, skipDropout, training: true);
                 output.Dispose();
-                output = dropped;
+                output = thinned;
             }
             var next = mixed is null ? output.mul(weights[i]) : mixed.addcmul(weights[i], output, Runtime.SharedScalars.One);
             if (!ReferenceEquals(output, input))

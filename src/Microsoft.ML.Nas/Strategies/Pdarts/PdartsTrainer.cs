@@ -219,9 +219,9 @@ public sealed class PdartsTrainer : IDisposable
         }
         var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(path))
             ?? throw new InvalidDataException($"'{path}' holds no P-DARTS state.");
-        if (state.Stage < 0 || state.Stage >= Options.Stages.Count)
+        if (state.Kept is null || state.Stage < 0 || state.Stage >= Options.Stages.Count)
         {
-            throw new InvalidDataException($"'{path}' is at stage {state.Stage + 1}, but the options have {Options.Stages.Count} stages.");
+            throw new InvalidDataException($"'{path}' is at stage {state.Stage + 1} (kept candidates {(state.Kept is null ? "missing" : "present")}), but the options have {Options.Stages.Count} stages.");
         }
         foreach (var (key, mask) in kept)
         {
@@ -402,7 +402,7 @@ public sealed class PdartsTrainer : IDisposable
         }
     }
 
-    private InvalidOperationException NoStage() => new("The P-DARTS trainer has no stage: it was disposed, or its last stage failed to start.");
+    private static InvalidOperationException NoStage() => new("The P-DARTS trainer has no stage: it was disposed, or its last stage failed to start.");
 
     /// <summary>What <c>pdarts.json</c> holds: the stage (from 0) and, per LayerChoice key, the candidates it searches.</summary>
     private sealed record CheckpointState(int Stage, Dictionary<string, bool[]> Kept);

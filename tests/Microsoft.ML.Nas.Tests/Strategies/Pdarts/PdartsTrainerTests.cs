@@ -34,7 +34,8 @@ public sealed class PdartsTrainerTests
         int k = 0;
         foreach (var key in trainer.Mutator.Alphas.Keys)
         {
-            var values = Enumerable.Range(0, 7).Select(i => (double)((i * 3 + k++) % 7)).ToArray();
+            int shift = k++;
+            var values = Enumerable.Range(0, 7).Select(i => (double)((i * 3 + shift) % 7)).ToArray();
             if (key.StartsWith("normal_", StringComparison.Ordinal))
             {
                 values = [6, 0, 5, 4, 1, 2, 3];
