@@ -181,20 +181,6 @@ public abstract class DifferentiableMutator : Mutator
         return new ChoiceOutput(sum, sum is null ? [] : [sum], null);
     }
 
-    /// <summary>Σ weights_i · input_i over the inputs that are present (an InputChoice with alphas of its own, or PC-DARTS's βs).</summary>
-    private protected static ChoiceOutput MixInputs(Tensor[] weights, IReadOnlyList<Tensor?> inputs)
-    {
-        Tensor? mixed = null;
-        for (int i = 0; i < inputs.Count; i++)
-        {
-            if (inputs[i] is { } input)
-            {
-                mixed = mixed is null ? input.mul(weights[i]) : mixed.addcmul(weights[i], input, Runtime.SharedScalars.One);
-            }
-        }
-        return Single(mixed);
-    }
-
     /// <summary>Whether <paramref name="key"/> has alphas (every LayerChoice; an InputChoice ranked by its own).</summary>
     private protected bool HasAlphas(string key) => alphas.ContainsKey(key);
 

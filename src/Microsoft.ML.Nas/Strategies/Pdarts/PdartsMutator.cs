@@ -14,14 +14,13 @@ namespace Microsoft.ML.Nas.Strategies.Pdarts;
 /// <see cref="SkipDropout"/> (the paper's search regularization). InputChoices are treated as by <c>DartsMutator</c>.
 /// </summary>
 /// <remarks>
-/// The mixing weights are computed once per <see cref="Reset"/> in the caller's dispose scope; call it before each
-/// forward. Export: DARTS's rules over the kept candidates (see <see cref="DifferentiableMutator"/>).
+/// As <see cref="DartsMutator"/>, call <see cref="Mutators.Mutator.Reset"/> before each forward. Export: DARTS's rules over
+/// the kept candidates (see <see cref="DifferentiableMutator"/>).
 /// </remarks>
-public sealed class PdartsMutator : DifferentiableMutator
+public sealed class PdartsMutator : DartsMutator
 {
     private readonly Dictionary<string, bool[]> kept = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Tensor> dropped = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Tensor[]> mixing = new(StringComparer.Ordinal);
     private double skipDropout;
 
     /// <summary>
@@ -40,7 +39,7 @@ public sealed class PdartsMutator : DifferentiableMutator
     /// <exception cref="ArgumentException">
     /// As <c>DartsMutator</c>'s constructor; or a mask names no LayerChoice of the model, has the wrong length, or keeps no candidate.
     /// </exception>
-    public PdartsMutator(nn.Module model, IReadOnlyDictionary<string, bool[]>? keptCandidates) : base(model, hasNone: true)
+    public PdartsMutator(nn.Module model, IReadOnlyDictionary<string, bool[]>? keptCandidates) : base(model)
     {
         foreach (var (key, mask) in keptCandidates ?? new Dictionary<string, bool[]>())
         {
@@ -87,64 +86,24 @@ public sealed class PdartsMutator : DifferentiableMutator
         }
     }
 
-    /// <summary>Computes the mixing weights for the next forward(s), in the caller's dispose scope.</summary>
-    public override void Reset()
+    /// <summary>A kept candidate's output, through dropout at <see cref="SkipDropout"/> when it is a skip connection in training; null for a dropped one.</summary>
+    private protected override Tensor? RunCandidate(LayerChoice choice, int index, Tensor input)
     {
-        mixing.Clear();
-        foreach (var (key, alpha) in Alphas)
+        if (!kept[choice.Key][index])
         {
-            var weights = Softmax(key, ArchitectureGradients ? alpha : alpha.detach());
-            mixing[key] = (SearchSpace[key].Kind == MutableKind.LayerChoice ? weights.narrow(0, 0, weights.size(0) - 1) : weights).unbind(0);
+            return null;
         }
-    }
-
-    /// <inheritdoc/>
-    protected internal override Tensor MaskFor(DecisionInfo decision)
-    {
-        ArgumentNullException.ThrowIfNull(decision);
-        return decision.Kind == MutableKind.InputChoice
-            ? ones(decision.CandidateCount, dtype: ScalarType.Bool)
-            : stack(Mixing(decision.Key));
-    }
-
-    /// <inheritdoc/>
-    protected internal override ChoiceOutput OnForwardLayerChoice(LayerChoice choice, Tensor input)
-    {
-        ArgumentNullException.ThrowIfNull(choice);
-        var weights = Mixing(choice.Key);
-        var keep = kept[choice.Key];
-        var candidates = choice.Candidates;
-        Tensor? mixed = null;
-        for (int i = 0; i < candidates.Count; i++)
+        var output = base.RunCandidate(choice, index, input);
+        if (output is null || skipDropout == 0 || !choice.training || choice.Candidates[index] is not Spaces.Ops.Identity)
         {
-            if (!keep[i])
-            {
-                continue;
-            }
-            var output = candidates[i].call(input);
-            if (skipDropout > 0 && choice.training && candidates[i] is Spaces.Ops.Identity)
-            {
-                var thinned = nn.functional.dropout(output, skipDropout, training: true);
-                output.Dispose();
-                output = thinned;
-            }
-            var next = mixed is null ? output.mul(weights[i]) : mixed.addcmul(weights[i], output, Runtime.SharedScalars.One);
-            if (!ReferenceEquals(output, input))
-            {
-                output.Dispose();
-            }
-            mixed?.Dispose();
-            mixed = next;
+            return output;
         }
-        return Single(mixed);
-    }
-
-    /// <inheritdoc/>
-    protected internal override ChoiceOutput OnForwardInputChoice(InputChoice choice, IReadOnlyList<Tensor?> inputs)
-    {
-        ArgumentNullException.ThrowIfNull(choice);
-        ArgumentNullException.ThrowIfNull(inputs);
-        return HasAlphas(choice.Key) ? MixInputs(Mixing(choice.Key), inputs) : ForwardAllInputs(choice, inputs);
+        var thinned = nn.functional.dropout(output, skipDropout, training: true);
+        if (!ReferenceEquals(output, input))
+        {
+            output.Dispose();
+        }
+        return thinned;
     }
 
     /// <summary>The softmax over the kept candidates and "none": a dropped candidate's alpha is masked to −∞ (weight 0).</summary>
@@ -156,7 +115,6 @@ public sealed class PdartsMutator : DifferentiableMutator
     {
         if (disposing)
         {
-            mixing.Clear();
             foreach (var mask in dropped.Values)
             {
                 mask.Dispose();
@@ -164,16 +122,5 @@ public sealed class PdartsMutator : DifferentiableMutator
             dropped.Clear();
         }
         base.Dispose(disposing);
-    }
-
-    private Tensor[] Mixing(string key)
-    {
-        if (!mixing.TryGetValue(key, out var weights) || weights.Length == 0 || weights[0].IsInvalid)
-        {
-            // A forward without Reset (or after its scope ended): compute afresh for this forward.
-            Reset();
-            weights = mixing[key];
-        }
-        return weights;
     }
 }
