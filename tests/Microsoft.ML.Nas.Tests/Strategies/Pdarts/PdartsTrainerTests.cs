@@ -26,7 +26,7 @@ public sealed class PdartsTrainerTests
     [TestMethod]
     public void A_stage_transition_keeps_the_ops_with_the_highest_alphas_and_removes_the_others_from_the_supernet()
     {
-        using var data = Digits(96);
+        using var data = HalfSizeDigits.Train(96);
         using var trainer = new PdartsTrainer(Network, 3, Options(data, epochs: 1, architectureLearningRate: 0));
         // Frozen alphas (learning rate 0), set by hand: normal edges favour pool, skip and sep conv 3×3; the reduction
         // edges a different three each. "none" is the strongest everywhere and must not count.
@@ -97,7 +97,7 @@ public sealed class PdartsTrainerTests
     [TestMethod]
     public void The_export_is_in_the_spaces_indices_with_at_most_two_skips_per_normal_cell_and_pools_do_not_count()
     {
-        using var data = Digits(96);
+        using var data = HalfSizeDigits.Train(96);
         using var trainer = new PdartsTrainer(Network, 3, Options(data, epochs: 1, architectureLearningRate: 0));
         foreach (var key in trainer.Mutator.Alphas.Keys)
         {
@@ -150,7 +150,7 @@ public sealed class PdartsTrainerTests
     [TestMethod]
     public void A_learning_run_drops_by_its_own_alphas_decays_the_skip_dropout_and_shares_the_time_budget()
     {
-        using var data = Digits(96);
+        using var data = HalfSizeDigits.Train(96);
         var options = Options(data, epochs: 2, architectureLearningRate: 0.01);
         options.ArchitectureWarmupFraction = 0;
         options.TimeBudget = TimeSpan.FromMinutes(10);
@@ -238,7 +238,7 @@ public sealed class PdartsTrainerTests
     [TestMethod]
     public void A_resume_mid_stage_or_at_a_stage_start_is_bit_exact()
     {
-        using var data = Digits(96);
+        using var data = HalfSizeDigits.Train(96);
         // Epoch 2 ends the first epoch of stage 2 (mid-stage); epoch 1 ends stage 1 (the resume starts stage 2 afresh).
         foreach (int stopAfter in new[] { 2, 1 })
         {
@@ -285,7 +285,7 @@ public sealed class PdartsTrainerTests
         Assert.AreEqual("MaxSkipConnectionsPerNormalCell", Assert.ThrowsExactly<ArgumentOutOfRangeException>(
             () => new PdartsTrainerOptions { MaxSkipConnectionsPerNormalCell = -1 }.Validate()).ParamName);
 
-        using var data = Digits(32);
+        using var data = HalfSizeDigits.Train(32);
         var options = Options(data, epochs: 1, architectureLearningRate: 0);
         options.Stages = [new PdartsStage { OpsToDrop = 4 }, new PdartsStage { OpsToDrop = 3 }];
         var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new PdartsTrainer(Network, 3, options));
@@ -300,7 +300,7 @@ public sealed class PdartsTrainerTests
     [TestMethod]
     public void A_model_factory_whose_depths_differ_in_decisions_is_refused()
     {
-        using var data = Digits(32);
+        using var data = HalfSizeDigits.Train(32);
         var options = Options(data, epochs: 1, architectureLearningRate: 0);
         // Two cells are both reduction cells; four add normal cells, whose keys the first stage lacks.
         options.Stages = [new PdartsStage { DepthRatio = 1 }, new PdartsStage { AddedLayers = 1 }];
@@ -399,14 +399,4 @@ public sealed class PdartsTrainerTests
     }
 
     private static int Index(string op) => DartsOps.Names.ToList().IndexOf(op);
-
-    private static TensorDataset Digits(int count)
-    {
-        TorchRuntime.EnsureAvailable();
-        var digits = MnistDigits.Load();
-        var indices = digits.TrainIndices[..count];
-        using var scope = NewDisposeScope();
-        var images = tensor(digits.GetFeatures(indices), [count, 1, 28, 28]);
-        return new TensorDataset(nn.functional.avg_pool2d(images, 2), tensor(digits.GetLabels(indices)), DeviceSelection.Resolve("cpu"), 10);
-    }
 }
