@@ -6,6 +6,7 @@ using Microsoft.ML.Nas.Strategies.Darts;
 using Microsoft.ML.Nas.Strategies.Enas;
 using Microsoft.ML.Nas.Strategies.Gdas;
 using Microsoft.ML.Nas.Strategies.PcDarts;
+using Microsoft.ML.Nas.Strategies.Pdarts;
 using Microsoft.ML.Nas.Strategies.Proxyless;
 using Microsoft.ML.Nas.Strategies.Random;
 using Microsoft.ML.Nas.Strategies.Spos;
@@ -102,6 +103,26 @@ public sealed class NasCatalog
     public NasEstimator PcDarts(PcDartsOptions options) =>
         OneShot(options, "PC-DARTS", SearchSpaces.DartsCells(channels: 8, layers: 3), search => new PcDartsStrategy(search),
             spec => PcDartsStrategy.SearchSpace(spec, options.Search.PartialChannels));
+
+    /// <summary>
+    /// Searches with P-DARTS (DARTS in stages of growing depth, each dropping the weakest ops of every edge, with dropout
+    /// on skip connections and at most 2 of them per normal cell at export) and trains the architecture found. The
+    /// space must be <c>SearchSpaces.DartsCells</c>, the default for images (<c>channels: 8, layers: 3</c>; the default
+    /// stages search 3, 7 and 10 cells).
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// An option is out of range or sets what Fit supplies (the message names its path, e.g. <c>Search.Stages[1].OpsToDrop</c>),
+    /// or <see cref="NasOptions.SearchSpace"/> is a space whose depth P-DARTS cannot grow.
+    /// </exception>
+    public NasEstimator Pdarts(PdartsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.SearchSpace is { } space)
+        {
+            PdartsSearch.CheckSpace(space);
+        }
+        return new NasEstimator(Environment, options, new PdartsSearch(options));
+    }
 
     /// <summary>
     /// Trains a given architecture of a space without searching (e.g. one exported by an earlier search), and serves it

@@ -148,6 +148,31 @@ public class LayerChoice : Mutable<Tensor, Tensor>
         Core.Mutator = null;
     }
 
+    /// <summary>
+    /// Replaces each candidate that <paramref name="keep"/> marks false by a placeholder that holds no weights and
+    /// refuses to run (<see cref="DroppedCandidate"/>), and disposes it: P-DARTS's dropped ops, gone from the
+    /// supernet's parameters and memory. The choice keeps its candidates' names and positions and stays searchable.
+    /// </summary>
+    internal void DropCandidates(IReadOnlyList<bool> keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        if (keep.Count != names.Length || IsFixed)
+        {
+            throw new ArgumentException($"LayerChoice '{Key}' has {names.Length} searchable candidates; got a mask of {keep.Count}.", nameof(keep));
+        }
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (!keep[i] && candidates[i] is not DroppedCandidate)
+            {
+                register_module(names[i], null!);
+                candidates[i].Dispose();
+                var placeholder = new DroppedCandidate(Key, names[i]);
+                register_module(names[i], placeholder);
+                candidates[i] = placeholder;
+            }
+        }
+    }
+
     /// <summary>The one candidate this choice stands in for, when exactly one was kept by a fixed architecture.</summary>
     private nn.Module<Tensor, Tensor>? Alias => fixedSelection is not null && candidates.Count == 1 ? candidates[0] : null;
 

@@ -114,6 +114,22 @@ internal static class OneShotCheckpoint
         return history;
     }
 
+    /// <summary>The history of the checkpoint in <paramref name="directory"/> (a finished P-DARTS stage's).</summary>
+    /// <exception cref="FileNotFoundException">The folder holds no history.</exception>
+    public static IReadOnlyList<EpochRecord> ReadHistory(string directory)
+    {
+        string historyPath = Path.Combine(directory, HistoryFile);
+        if (!File.Exists(historyPath))
+        {
+            throw new FileNotFoundException($"'{directory}' holds no one-shot checkpoint history ('{HistoryFile}').", historyPath);
+        }
+        return JsonSerializer.Deserialize<List<EpochRecord>>(File.ReadAllText(historyPath), Json)
+            ?? throw new InvalidDataException($"'{historyPath}' holds no history.");
+    }
+
+    /// <summary>Whether <paramref name="directory"/> holds a checkpoint's state (a stage that finished an epoch).</summary>
+    public static bool Exists(string directory) => File.Exists(Path.Combine(directory, StateFile));
+
     private static void WriteAtomically(string path, Action<string> write)
     {
         string temporary = path + ".partial";

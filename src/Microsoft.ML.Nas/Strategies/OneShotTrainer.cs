@@ -21,6 +21,7 @@ public sealed class OneShotTrainer : IDisposable
     private readonly List<TensorDataset> owned = [];
     private readonly OneShotContext context;
     private nn.Module<Tensor, Tensor>? latencyModel;
+    private readonly string? checkpointDirectory;
     private bool disposed;
 
     /// <summary>
@@ -43,12 +44,15 @@ public sealed class OneShotTrainer : IDisposable
     /// With <see cref="OneShotTrainerOptions.MaxParameters"/> or <see cref="OneShotTrainerOptions.MaxLatency"/>,
     /// <c>budgetModel</c> is the supernet whose architectures the budget counts and times, when it is not the model
     /// searched (an ML.NET Fit that trains the found architecture wider counts the wider one; it is moved to the device
-    /// to be timed), and <c>optionPath</c> where the options sit, for messages (<c>Search.</c>).
+    /// to be timed), and <c>optionPath</c> where the options sit, for messages (<c>Search.</c>). A
+    /// <c>checkpointDirectory</c> replaces the options' <see cref="OneShotTrainerOptions.CheckpointDirectory"/> (one
+    /// P-DARTS stage's folder).
     /// </remarks>
     internal OneShotTrainer(nn.Module<Tensor, Tensor> model, IOneShotStrategy strategy, OneShotTrainerOptions options,
         TrainingEnvironment environment, TensorDataset trainData, TensorDataset? validData, TimeBudget? budget = null,
-        nn.Module<Tensor, Tensor>? budgetModel = null, string optionPath = "")
+        nn.Module<Tensor, Tensor>? budgetModel = null, string optionPath = "", string? checkpointDirectory = null)
     {
+        this.checkpointDirectory = checkpointDirectory ?? options.CheckpointDirectory;
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(strategy);
         ArgumentNullException.ThrowIfNull(trainData);
@@ -133,7 +137,7 @@ public sealed class OneShotTrainer : IDisposable
                 RunEpoch(epoch);
             }
         }
-        catch (NonFiniteTrainingException error) when (Options.CheckpointDirectory is { } directory)
+        catch (NonFiniteTrainingException error) when (checkpointDirectory is { } directory)
         {
             string failure = Path.Combine(directory, "non-finite");
             SaveCheckpoint(failure);
@@ -324,7 +328,7 @@ public sealed class OneShotTrainer : IDisposable
             CutShortByTimeBudget = cutShort,
         };
         history.Add(record);
-        if (Options.CheckpointDirectory is { } directory)
+        if (checkpointDirectory is { } directory)
         {
             SaveCheckpoint(directory);
         }

@@ -6,7 +6,8 @@ namespace Microsoft.ML.Nas.Strategies.Darts;
 /// <summary>
 /// The export's guard against DARTS's collapse into parameter-free ops (<see cref="DifferentiableTrainerOptions.MaxParameterFreeOpsPerCell"/>):
 /// P-DARTS's rule (arXiv 1904.12760: at most M skip connections per normal cell, the weakest replaced and the cell's
-/// edges chosen again) applied to every parameter-free candidate and to every cell.
+/// edges chosen again) applied to every parameter-free candidate and to every cell, or to the candidates a
+/// <see cref="Rule"/> counts (P-DARTS's own export: the skip connections of normal cells).
 /// </summary>
 internal static class CollapseGuard
 {
@@ -17,6 +18,23 @@ internal static class CollapseGuard
     public sealed record Replacement(string Key, string From, string? To);
 
     /// <summary>
+    /// A cap on the ops of one kind that a cell may keep: <see cref="Counts"/> says, per LayerChoice key, which
+    /// candidates count (the family's guard: every parameter-free one; P-DARTS: the skip connections of normal cells).
+    /// </summary>
+    /// <param name="Max">The most counted ops a cell keeps.</param>
+    /// <param name="Counts">Per LayerChoice key, whether each candidate counts.</param>
+    /// <param name="What">What is counted, for logs ("parameter-free ops").</param>
+    public sealed record Rule(int Max, IReadOnlyDictionary<string, bool[]> Counts, string What);
+
+    /// <summary>The family's rule: at most <paramref name="max"/> parameter-free candidates per cell.</summary>
+    public static Rule ParameterFree(ModelSearchSpace space, int max)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        return new Rule(max, space.Decisions.Where(d => d.Kind == MutableKind.LayerChoice)
+            .ToDictionary(d => d.Key, ParameterFreeCandidates, StringComparer.Ordinal), "parameter-free ops");
+    }
+
+    /// <summary>
     /// The DARTS export of <paramref name="mutator"/> with at most <paramref name="maxParameterFree"/> parameter-free ops
     /// kept per cell, and the replacements that took. A cell whose parameter-free edges have no op with parameters to
     /// fall back on keeps them.
@@ -24,18 +42,29 @@ internal static class CollapseGuard
     public static (Architecture Architecture, IReadOnlyList<Replacement> Replacements) Export(DifferentiableMutator mutator, int maxParameterFree)
     {
         ArgumentNullException.ThrowIfNull(mutator);
+        return Export(mutator, [ParameterFree(mutator.SearchSpace, maxParameterFree)]);
+    }
+
+    /// <summary>
+    /// The DARTS export of <paramref name="mutator"/> within every one of <paramref name="rules"/>: while a cell keeps
+    /// more counted ops than a rule allows, its weakest counted op (the smallest weight of the chosen op) is replaced by
+    /// its edge's strongest candidate that no rule counts, and the cell's edges are chosen again. An edge is replaced once;
+    /// one with no such candidate (or none the mutator still searches: <see cref="DifferentiableMutator.KeptCandidates"/>)
+    /// keeps its op.
+    /// </summary>
+    public static (Architecture Architecture, IReadOnlyList<Replacement> Replacements) Export(DifferentiableMutator mutator, IReadOnlyList<Rule> rules)
+    {
+        ArgumentNullException.ThrowIfNull(mutator);
+        ArgumentNullException.ThrowIfNull(rules);
         var space = mutator.SearchSpace;
         var weights = mutator.Weights();
-        var parameterFree = space.Decisions.Where(d => d.Kind == MutableKind.LayerChoice)
-            .ToDictionary(d => d.Key, ParameterFreeCandidates, StringComparer.Ordinal);
         var cells = Cells(space);
         var excluded = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
         var replacedFrom = new List<(string Key, int From)>();
         var masks = mutator.ExportMasks(weights, excluded);
-        while (Weakest(cells, masks, weights, parameterFree, excluded, maxParameterFree) is { } weakest)
+        while (Weakest(cells, masks, weights, rules, mutator.KeptCandidates, excluded) is { } weakest)
         {
-            var free = parameterFree[weakest.Key];
-            excluded[weakest.Key] = Enumerable.Range(0, free.Length).Where(i => free[i]).ToHashSet();
+            excluded[weakest.Key] = Enumerable.Range(0, space[weakest.Key].CandidateCount).Where(i => CountedByAny(rules, weakest.Key, i)).ToHashSet();
             replacedFrom.Add(weakest);
             masks = mutator.ExportMasks(weights, excluded);
         }
@@ -67,27 +96,37 @@ internal static class CollapseGuard
     }
 
     private static (string Key, int From)? Weakest(IReadOnlyList<IReadOnlyList<string>> cells, Dictionary<string, bool[]> masks,
-        IReadOnlyDictionary<string, float[]> weights, Dictionary<string, bool[]> parameterFree, Dictionary<string, HashSet<int>> excluded, int max)
+        IReadOnlyDictionary<string, float[]> weights, IReadOnlyList<Rule> rules, IReadOnlyDictionary<string, bool[]>? kept,
+        Dictionary<string, HashSet<int>> excluded)
     {
-        foreach (var cell in cells)
+        foreach (var rule in rules)
         {
-            var free = cell.Select(key => (Key: key, Chosen: Chosen(masks[key])))
-                .Where(e => e.Chosen is { } c && parameterFree[e.Key][c])
-                .Select(e => (e.Key, From: e.Chosen!.Value))
-                .ToList();
-            if (free.Count <= max)
+            foreach (var cell in cells)
             {
-                continue;
-            }
-            // Only an edge with an op of parameters left can be replaced; P-DARTS takes the weakest skip first.
-            var replaceable = free.Where(e => !excluded.ContainsKey(e.Key) && parameterFree[e.Key].Contains(false)).ToList();
-            if (replaceable.Count > 0)
-            {
-                return replaceable.MinBy(e => weights[e.Key][e.From]);
+                var counted = cell.Select(key => (Key: key, Chosen: Chosen(masks[key])))
+                    .Where(e => e.Chosen is { } c && rule.Counts.TryGetValue(e.Key, out var counts) && counts[c])
+                    .Select(e => (e.Key, From: e.Chosen!.Value))
+                    .ToList();
+                if (counted.Count <= rule.Max)
+                {
+                    continue;
+                }
+                // Only an edge with a candidate left that no rule counts can be replaced; P-DARTS takes the weakest skip first.
+                var replaceable = counted.Where(e => !excluded.ContainsKey(e.Key) && HasFallback(e.Key, masks[e.Key].Length, rules, kept)).ToList();
+                if (replaceable.Count > 0)
+                {
+                    return replaceable.MinBy(e => weights[e.Key][e.From]);
+                }
             }
         }
         return null;
     }
+
+    private static bool HasFallback(string key, int candidates, IReadOnlyList<Rule> rules, IReadOnlyDictionary<string, bool[]>? kept) =>
+        Enumerable.Range(0, candidates).Any(i => !CountedByAny(rules, key, i) && (kept?.GetValueOrDefault(key)?[i] ?? true));
+
+    private static bool CountedByAny(IReadOnlyList<Rule> rules, string key, int candidate) =>
+        rules.Any(rule => rule.Counts.TryGetValue(key, out var counts) && counts[candidate]);
 
     private static bool[] ParameterFreeCandidates(DecisionInfo decision)
     {

@@ -17,9 +17,9 @@ namespace Microsoft.ML.Nas.Strategies.Darts;
 /// caller's dispose scope; call <see cref="Reset"/> before each forward. With
 /// <see cref="DifferentiableMutator.ArchitectureGradients"/> off the weights are detached, so a weight step does no
 /// work for the alphas' gradients.</para>
-/// <para>Export: see <see cref="DifferentiableMutator"/>.</para>
+/// <para>Export: see <see cref="DifferentiableMutator"/>. <c>PdartsMutator</c> derives from it to search fewer candidates.</para>
 /// </remarks>
-public sealed class DartsMutator : DifferentiableMutator
+public class DartsMutator : DifferentiableMutator
 {
     private readonly Dictionary<string, Tensor[]> mixing = new(StringComparer.Ordinal);
 
@@ -49,7 +49,7 @@ public sealed class DartsMutator : DifferentiableMutator
         foreach (var (key, alpha) in Alphas)
         {
             var source = ArchitectureGradients ? alpha : alpha.detach();
-            var weights = nn.functional.softmax(source, 0);
+            var weights = Softmax(key, source);
             mixing[key] = (SearchSpace[key].Kind == MutableKind.LayerChoice ? weights.narrow(0, 0, weights.size(0) - 1) : weights).unbind(0);
         }
     }
@@ -72,7 +72,10 @@ public sealed class DartsMutator : DifferentiableMutator
         Tensor? mixed = null;
         for (int i = 0; i < candidates.Count; i++)
         {
-            var output = candidates[i].call(input);
+            if (RunCandidate(choice, i, input) is not { } output)
+            {
+                continue;
+            }
             // One fused op per candidate: mixed + w_i · op_i(x). Autograd keeps what it saved; our handles to the op's
             // output and the partial sum go at once, as Python's refcounts would drop them, so memory stays at PyTorch's.
             var next = mixed is null ? output.mul(weights[i]) : mixed.addcmul(weights[i], output, Runtime.SharedScalars.One);
@@ -85,6 +88,12 @@ public sealed class DartsMutator : DifferentiableMutator
         }
         return Single(mixed);
     }
+
+    /// <summary>
+    /// The output of candidate <paramref name="index"/> of <paramref name="choice"/> in a search forward, to be mixed by
+    /// its weight; null leaves it out (a candidate P-DARTS dropped).
+    /// </summary>
+    private protected virtual Tensor? RunCandidate(LayerChoice choice, int index, Tensor input) => choice.Candidates[index].call(input);
 
     /// <inheritdoc/>
     protected internal override ChoiceOutput OnForwardInputChoice(InputChoice choice, IReadOnlyList<Tensor?> inputs)

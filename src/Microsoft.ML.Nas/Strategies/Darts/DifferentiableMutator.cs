@@ -91,8 +91,17 @@ public abstract class DifferentiableMutator : Mutator
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         return alphas.ToDictionary(p => p.Key,
-            p => nn.functional.softmax(p.Value, 0).to(ScalarType.Float32).cpu().data<float>().ToArray(), StringComparer.Ordinal);
+            p => Softmax(p.Key, p.Value).to(ScalarType.Float32).cpu().data<float>().ToArray(), StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// Per LayerChoice key, the candidates the search still runs, when it runs fewer than all (P-DARTS drops the weakest
+    /// between its stages); null when every candidate is searched. The export never chooses one that is not kept.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, bool[]>? KeptCandidates => null;
+
+    /// <summary>The softmax of <paramref name="key"/>'s <paramref name="alpha"/>, as <see cref="Weights"/> reports it.</summary>
+    private protected virtual Tensor Softmax(string key, Tensor alpha) => nn.functional.softmax(alpha, 0);
 
     /// <summary>The architecture by NNI v1.9's DARTS export rules (see the remarks of <see cref="DifferentiableMutator"/>).</summary>
     public override Architecture Export() => Describe(ExportMasks(Weights(), excluded: null));
@@ -115,10 +124,11 @@ public abstract class DifferentiableMutator : Mutator
         {
             var w = weights[decision.Key];
             var skipped = excluded?.GetValueOrDefault(decision.Key);
+            var kept = KeptCandidates?.GetValueOrDefault(decision.Key);
             int argmax = -1;
             for (int i = 0; i < decision.CandidateCount; i++)
             {
-                if (skipped?.Contains(i) != true && (argmax < 0 || w[i] > w[argmax]))
+                if (skipped?.Contains(i) != true && kept?[i] != false && (argmax < 0 || w[i] > w[argmax]))
                 {
                     argmax = i;
                 }

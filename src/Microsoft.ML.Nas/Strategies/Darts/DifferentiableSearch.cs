@@ -135,21 +135,30 @@ internal sealed class DifferentiableSearch : IDisposable
     public EvaluationResult? Validate() => context?.ValidData is { } data ? context.Evaluate(data) : null;
 
     /// <summary>
+    /// Caps of the export beyond the options' <see cref="DifferentiableTrainerOptions.MaxParameterFreeOpsPerCell"/>
+    /// (P-DARTS's skip-connection limit); set by the strategy after <see cref="Attach"/>. Empty by default.
+    /// </summary>
+    public IReadOnlyList<CollapseGuard.Rule> ExportRules { get; set; } = [];
+
+    /// <summary>
     /// The export: DARTS's rules, then the collapse guard when <see cref="DifferentiableTrainerOptions.MaxParameterFreeOpsPerCell"/>
-    /// is set; within <see cref="OneShotTrainerOptions.MaxParameters"/>, the LayerChoices are then decided again in the
-    /// space's order, each taking its strongest candidate that leaves room for the cheapest of every later one
-    /// (<see cref="BudgetedArgmax"/>).
+    /// is set or the strategy gave <see cref="ExportRules"/>; within <see cref="OneShotTrainerOptions.MaxParameters"/>, the
+    /// LayerChoices are then decided again in the space's order, each taking its strongest candidate that leaves room for
+    /// the cheapest of every later one (<see cref="BudgetedArgmax"/>).
     /// </summary>
     public Architecture Export()
     {
         var architecture = Mutator.Export();
-        if (options.MaxParameterFreeOpsPerCell is { } max)
+        IReadOnlyList<CollapseGuard.Rule> rules = options.MaxParameterFreeOpsPerCell is { } max
+            ? [CollapseGuard.ParameterFree(Mutator.SearchSpace, max), .. ExportRules] : ExportRules;
+        if (rules.Count > 0)
         {
-            (architecture, var replacements) = CollapseGuard.Export(Mutator, max);
+            (architecture, var replacements) = CollapseGuard.Export(Mutator, rules);
+            string caps = string.Join(" and ", rules.Select(r => $"at most {r.Max} {r.What} per cell"));
             foreach (var replacement in replacements)
             {
                 string change = replacement.To is { } to ? $"takes {to} instead of {replacement.From}" : $"gives up {replacement.From}, and its node keeps stronger edges";
-                context?.Log($"{name} collapse guard: '{replacement.Key}' {change} (at most {max} parameter-free ops per cell).");
+                context?.Log($"{name} collapse guard: '{replacement.Key}' {change} ({caps}).");
             }
         }
         return context?.ArchitectureBudget is { } budget ? BudgetedArgmax.Fit(Mutator.SearchSpace, architecture, Mutator.Weights(), budget) : architecture;

@@ -21,7 +21,7 @@ public sealed class PcDartsTrainerTests
     [TestMethod]
     public void Searches_a_partial_channel_network_and_its_architecture_builds_the_full_network()
     {
-        using var data = Digits(128);
+        using var data = HalfSizeDigits.Train(128);
         random.manual_seed(1);
         using var supernet = new DartsNetwork(1, 14, 4, 10, layers: 3, nodes: 2, partialChannels: 4);
         using var full = new DartsNetwork(1, 14, 4, 10, layers: 3, nodes: 2);
@@ -46,7 +46,7 @@ public sealed class PcDartsTrainerTests
     [TestMethod]
     public void The_alphas_rest_for_the_first_30_percent_of_the_epochs_then_learn()
     {
-        using var data = Digits(96);
+        using var data = HalfSizeDigits.Train(96);
         random.manual_seed(3);
         using var supernet = new DartsNetwork(1, 14, 4, 10, layers: 2, nodes: 2, partialChannels: 4);
         using var trainer = new PcDartsTrainer(supernet, new PcDartsTrainerOptions
@@ -79,7 +79,7 @@ public sealed class PcDartsTrainerTests
     [TestMethod]
     public void Checkpoint_then_resume_gives_the_same_alphas_and_weights_as_an_uninterrupted_run()
     {
-        using var data = Digits(96);
+        using var data = HalfSizeDigits.Train(96);
         ResumeCheck.AssertBitExact<PcDartsStrategy>(settings =>
         {
             var model = new DartsNetwork(1, 14, 4, 10, layers: 2, nodes: 2, partialChannels: 4);
@@ -95,7 +95,7 @@ public sealed class PcDartsTrainerTests
     [TestMethod]
     public void Other_spaces_and_a_different_K_are_refused_saying_why()
     {
-        using var data = Digits(32);
+        using var data = HalfSizeDigits.Train(32);
         using var edges = new EdgeNet(784, 8, 10);
         var error = Assert.ThrowsExactly<ArgumentException>(() => new OneShotTrainer(edges, new PcDartsStrategy(new PcDartsTrainerOptions()),
             new PcDartsTrainerOptions { TrainData = data, Device = "cpu" }));
@@ -131,15 +131,5 @@ public sealed class PcDartsTrainerTests
         Assert.IsFalse(model.Spec.Parameters.ContainsKey("partialChannels"), "the final network has every channel");
         Assert.IsTrue(model.History.Search[0].Metrics.Keys.Any(k => k == "weight.reduce_n3_switch[0]"), string.Join(", ", model.History.Search[0].Metrics.Keys));
         EveryStrategyTests.AssertSavesAndLoads(mlContext, fitted, test);
-    }
-
-    private static TensorDataset Digits(int count)
-    {
-        TorchRuntime.EnsureAvailable();
-        var digits = MnistDigits.Load();
-        var indices = digits.TrainIndices[..count];
-        using var scope = NewDisposeScope();
-        var images = tensor(digits.GetFeatures(indices), [count, 1, 28, 28]);
-        return new TensorDataset(nn.functional.avg_pool2d(images, 2), tensor(digits.GetLabels(indices)), DeviceSelection.Resolve("cpu"), 10);
     }
 }
