@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.ML.Nas.MLNet.Fitting;
 using Microsoft.ML.Nas.Strategies.FinalTraining;
 using Microsoft.ML.Nas.Strategies.Optimizers;
 
@@ -65,7 +66,7 @@ internal sealed record FinalRecipe
     /// </summary>
     public void ApplyTo(FixedArchitectureTrainerOptions options, int epochs, TimeSpan? budget = null)
     {
-        options.Epochs = budget is null ? epochs : 100_000;
+        options.Epochs = budget is null ? epochs : FitTimeBudget.MaxEpochs;
         options.TimeBudget = budget;
         options.BatchSize = 64;
         options.LearningRate = LearningRate;
