@@ -10,6 +10,10 @@ using Microsoft.ML.Nas.Runtime;
 //       [--warmup 2] [--steps 200] [--threads 2]   (one configuration per process, so that peak RSS is its own)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- gdas|pc-darts --config cifar-first|mnist-first
 //       [--warmup 2] [--steps 200] [--threads 2]   (the darts step of GDAS / PC-DARTS (K = 4) on the same supernet)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- spos --config macro-mnist|macro-cifar
+//       [--warmup 20] [--steps 100] [--threads 2]   (SPOS supernet steps: a uniform path, a weight step on it)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- proxyless --config mlp-mnist|chain-cifar
+//       [--warmup 20] [--steps 100] [--threads 2]   (ProxylessNAS weight steps, an architecture step every fifth)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- transform [--rounds 5] [--threads N] [--device cpu]
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- onnx [--rounds 5] [--threads N]
 //       (rows/s of the exported ONNX file in ONNX Runtime vs the NasTransformer on the CPU, batch 1 and 256)
@@ -36,7 +40,7 @@ using Microsoft.ML.Nas.Runtime;
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- enas-drift [--seeds 3] [--search-epochs 6] [--child-steps 150] [--config VARIANT]
 //       (the quick-start's ENAS search under NNI's controller settings and single changes: the parameter-free share per epoch)
 // darts and enas also take --keep-freed (no release of freed native memory between passes) and --slack F (the guard's slack).
-// tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh, compare-darts.sh and compare-enas.sh run the C# benchmarks and
+// tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh, compare-darts.sh, compare-enas.sh and compare-spos-proxyless.sh run the C# benchmarks and
 // their PyTorch counterparts in pytorch/ side by side.
 var options = BenchmarkArguments.Parse(args);
 TorchRuntime.EnsureAvailable();
@@ -55,6 +59,10 @@ switch (options.Command)
     case "gdas":
     case "pc-darts":
         DartsStepBenchmark.Run(options, options.Command);
+        break;
+    case "spos":
+    case "proxyless":
+        SinglePathStepBenchmark.Run(options, options.Command);
         break;
     case "transform":
         TransformThroughputReport.Run(options);
@@ -96,7 +104,7 @@ switch (options.Command)
         EnasDriftReport.Run(options);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, gdas, pc-darts, transform, onnx, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data, search-vs-random, time-budget, enas-drift.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, gdas, pc-darts, spos, proxyless, transform, onnx, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data, search-vs-random, time-budget, enas-drift.");
         return 2;
 }
 return 0;

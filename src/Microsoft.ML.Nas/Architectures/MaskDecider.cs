@@ -5,12 +5,19 @@ namespace Microsoft.ML.Nas.Architectures;
 
 /// <summary>
 /// Runs a supernet under fixed bool masks without a mutator and without pruning it: while bound, every mutable asks
-/// this decider, which runs the chosen candidates (as the fixed network would) and lets an observer see each
+/// this decider, which runs the chosen candidates as the fixed network would and lets an observer see each
 /// LayerChoice's input first. Binding saves the mutables' own mutator and unbinding puts it back, so a supernet in the
 /// middle of a search can be measured and carries on unchanged.
 /// </summary>
+/// <remarks>
+/// The latency table times whole forwards under this decider, so it must cost what the pruned network costs: the
+/// choices are kept on the host and run the way a fixed choice runs, with no mask tensor read back per call (that read,
+/// a few tensors and a copy per mutable, made batch-1 forwards of small supernets about a fifth slower than their pruned
+/// networks, and every prediction with them).
+/// </remarks>
 internal sealed class MaskDecider : IChoiceDecider, IDisposable
 {
+    private readonly Dictionary<string, bool[]> chosen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Tensor> masks = new(StringComparer.Ordinal);
     private readonly List<(MutableCore Core, IChoiceDecider? Previous)> bound = [];
 
@@ -18,6 +25,7 @@ internal sealed class MaskDecider : IChoiceDecider, IDisposable
     {
         foreach (var decision in space.Decisions)
         {
+            this.chosen[decision.Key] = [.. chosen[decision.Key]];
             masks[decision.Key] = tensor(chosen[decision.Key]).DetachFromDisposeScope();
         }
         foreach (var node in space.Nodes)
@@ -71,10 +79,18 @@ internal sealed class MaskDecider : IChoiceDecider, IDisposable
     ChoiceOutput IChoiceDecider.ForwardLayerChoice(LayerChoice choice, Tensor input)
     {
         BeforeLayerChoice?.Invoke(choice, input);
-        return choice.Run(input, masks[choice.Key]);
+        var selected = chosen[choice.Key];
+        var candidates = choice.Candidates;
+        return MaskedSelection.RunFixed(i => selected[i] ? candidates[i].call(input) : null, candidates.Count, weights: null, choice.Reduction,
+            MaskOf(choice.Key, choice.ReturnMask));
     }
 
-    ChoiceOutput IChoiceDecider.ForwardInputChoice(InputChoice choice, IReadOnlyList<Tensor?> inputs) => choice.Run(inputs, masks[choice.Key]);
+    ChoiceOutput IChoiceDecider.ForwardInputChoice(InputChoice choice, IReadOnlyList<Tensor?> inputs)
+    {
+        var selected = chosen[choice.Key];
+        return MaskedSelection.RunFixed(i => selected[i] ? inputs[i] : null, selected.Length, weights: null, choice.Reduction,
+            MaskOf(choice.Key, choice.ReturnMask));
+    }
 
     void IChoiceDecider.EnterScope(IMutable scope)
     {
@@ -83,6 +99,8 @@ internal sealed class MaskDecider : IChoiceDecider, IDisposable
     void IChoiceDecider.ExitScope(IMutable scope)
     {
     }
+
+    private Func<Tensor>? MaskOf(string key, bool returnMask) => returnMask ? masks[key].alias : null;
 
     public void Dispose()
     {

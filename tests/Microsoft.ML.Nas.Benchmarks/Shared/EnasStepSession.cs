@@ -1,5 +1,4 @@
 using Microsoft.ML.Nas.Data;
-using Microsoft.ML.Nas.Datasets;
 using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces;
 using Microsoft.ML.Nas.Strategies;
@@ -28,7 +27,7 @@ internal sealed class EnasStepSession : IDisposable
         Config = config;
         random.manual_seed(0);
         Device = DeviceSelection.Resolve(device);
-        data = Data(config, config.BatchSize * 40, Device);
+        data = BenchmarkImages.Create(config.Digits, config.SampleShape, config.BatchSize * 40, Device);
         var spec = config.Micro
             ? SearchSpaces.EnasMicro(layers: 3, nodes: 5, channels: 8, auxiliary: false, dropout: 0)
             : SearchSpaces.EnasMacro(layers: 6, filters: 16);
@@ -73,19 +72,5 @@ internal sealed class EnasStepSession : IDisposable
         Trainer.Dispose();
         model.Dispose();
         data.Dispose();
-    }
-
-    private static TensorDataset Data(EnasBenchmarkConfig config, int count, Device device)
-    {
-        if (config.Digits)
-        {
-            var digits = MnistDigits.Load();
-            var indices = digits.TrainIndices[..count];
-            return TensorDataset.FromArrays(digits.GetFeatures(indices), config.SampleShape, digits.GetLabels(indices), device, 10);
-        }
-        // CIFAR-shaped noise: step times depend on shapes, not on pixel values.
-        using var features = randn([count, .. config.SampleShape]);
-        using var labels = randint(0, 10, [count], dtype: ScalarType.Int64);
-        return new TensorDataset(features, labels, device, 10);
     }
 }

@@ -285,13 +285,18 @@ class Controller(nn.Module):
         return log_prob, entropy, skip_penalty
 
 
-def data(config, count):
-    micro, shape, digits, batch = CONFIGS[config]
+def images(digits, shape, count):
+    """The first `count` embedded digits, or CIFAR-shaped noise with uniform labels (times depend on shapes only)."""
     if digits:
-        images = read_idx(REPO / "data/mnist/digits-images-idx3-ubyte.gz")[:count]
+        pixels = read_idx(REPO / "data/mnist/digits-images-idx3-ubyte.gz")[:count]
         labels = read_idx(REPO / "data/mnist/digits-labels-idx1-ubyte.gz")[:count]
-        return (images.float() / 255).reshape(count, *shape), labels.long()
+        return (pixels.float() / 255).reshape(count, *shape), labels.long()
     return torch.randn(count, *shape), torch.randint(0, 10, (count,))
+
+
+def data(config, count):
+    _, shape, digits, _ = CONFIGS[config]
+    return images(digits, shape, count)
 
 
 def measure(step, warmup, steps):
