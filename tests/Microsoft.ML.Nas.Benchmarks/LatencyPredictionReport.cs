@@ -42,6 +42,8 @@ internal static class LatencyPredictionReport
                 $"latency: {space}, device {device}, {threads} threads; table of batch {string.Join(" and ", batches)} measured in {clock.Elapsed.TotalSeconds:F1} s"));
             foreach (int batch in batches)
             {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  batch {batch}: fixed part {table.FixedMilliseconds(batch):F3} ms, the fastest architecture {table.Smallest(batch).TotalMilliseconds:F3} ms"));
                 var errors = new List<double>();
                 var supernetErrors = new List<double>();
                 for (int r = 0; r < options.RandomArchitectures; r++)

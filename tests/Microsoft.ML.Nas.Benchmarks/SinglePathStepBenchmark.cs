@@ -10,6 +10,8 @@ using Microsoft.ML.Nas.Strategies.Proxyless;
 using Microsoft.ML.Nas.Strategies.Spos;
 using TorchSharp;
 using TorchSharp.Modules;
+using TensorDataset = Microsoft.ML.Nas.Data.TensorDataset;
+using static System.FormattableString;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Nas.Benchmarks;
@@ -78,24 +80,24 @@ internal static class SinglePathStepBenchmark
         if (strategy == "spos")
         {
             Console.WriteLine($"  step: {StepTimer.Describe(times)}");
-            measures = $"step_ms={StepTimer.Median(times):F2}";
+            measures = Invariant($"step_ms={StepTimer.Median(times):F2}");
         }
         else
         {
             Console.WriteLine($"  weight step: {StepTimer.Describe(weightOnly)}");
             double weight = StepTimer.Median(weightOnly);
-            measures = $"weight_ms={weight:F2}";
+            measures = Invariant($"weight_ms={weight:F2}");
             if (withArchitecture.Length > 0)
             {
                 Console.WriteLine($"  weight + architecture step: {StepTimer.Describe(withArchitecture)}");
                 double both = StepTimer.Median(withArchitecture);
                 int every = SinglePathStepSession.ArchitectureUpdateFrequency;
-                measures = $"step_ms={((every - 1) * weight + both) / every:F2} {measures} with_arch_ms={both:F2}";
+                measures = Invariant($"step_ms={((every - 1) * weight + both) / every:F2} {measures} with_arch_ms={both:F2}");
             }
         }
         Console.WriteLine($"  resident {ProcessMemory.ResidentMiB():F0} MiB after step {session.Steps}; peak {peak:F0} MiB; " +
             $"{session.Loop.Context.MemoryGuard?.Releases ?? 0} releases");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT csharp config={config.FullName} {measures} peak_rss_mib={peak:F0} threads={threads}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT csharp config={config.FullName} {measures} peak_rss_mib={peak:F0}"));
     }
 }
 

@@ -231,7 +231,7 @@ def main():
     side = "pytorch" + ("-full-v2" if args.binary_mode == "full_v2" else "") + ("-decay-unused" if args.decay_unused else "")
     print(f"  {args.config} ({args.binary_mode}): weight step median {weight:.2f} ms (n={len(weight_only)}), "
           f"with an architecture step {statistics.median(with_architecture) if with_architecture else float('nan'):.2f} ms (n={len(with_architecture)})")
-    print(f"RESULT {side} config={args.config} {measures} peak_rss_mib={peak:.0f} threads={args.threads}")
+    print(f"RESULT {side} config={args.config} {measures} peak_rss_mib={peak:.0f}")
 
 
 if __name__ == "__main__":

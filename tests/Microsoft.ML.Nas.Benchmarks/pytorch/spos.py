@@ -75,7 +75,7 @@ def main():
     times = measure(step, args.warmup, args.steps)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  {args.config}: step median {statistics.median(times):.2f} ms (n={len(times)})")
-    print(f"RESULT pytorch config={args.config} step_ms={statistics.median(times):.2f} peak_rss_mib={peak:.0f} threads={args.threads}")
+    print(f"RESULT pytorch config={args.config} step_ms={statistics.median(times):.2f} peak_rss_mib={peak:.0f}")
 
 
 if __name__ == "__main__":
