@@ -13,7 +13,8 @@ namespace Microsoft.ML.Nas.Strategies.Proxyless;
 /// path weights α per LayerChoice key. For a weight step, <see cref="SampleSinglePath"/> draws one candidate from
 /// softmax(α) and only it runs. For an architecture step, <see cref="SampleTwoPaths"/> draws two distinct candidates
 /// from softmax(α) and one of them, the active one, from the softmax of their two weights; the forward runs both
-/// under gates g (1 on the active, 0 on the other), so the output is the active path's and ∂L/∂g_j = ⟨∂L/∂y, o_j⟩;
+/// under gates g (1 on the active, 0 on the other; the inactive one without a graph, so the backward and the memory are
+/// a single path's), so the output is the active path's and ∂L/∂g_j = ⟨∂L/∂y, o_j⟩;
 /// <see cref="SetArchitectureGradients"/> then gives α the paper's estimate ∂L/∂α_i = Σ_j ∂L/∂g_j · p_j (δ_ij − p_i),
 /// p the softmax over the two. After the optimizer steps, <see cref="RescaleSampledWeights"/> shifts the two updated
 /// weights so that their log-sum-exp is what it was, leaving the probabilities of the others unchanged, as NNI does.
@@ -26,7 +27,7 @@ namespace Microsoft.ML.Nas.Strategies.Proxyless;
 public sealed class ProxylessMutator : Mutator
 {
     private readonly Dictionary<string, Parameter> alphas = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (int First, int Second, Tensor Gates)> pairs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int First, int Second, int Active, Tensor Gates)> pairs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, float[]> beforeStep = new(StringComparer.Ordinal);
     private readonly SamplerRandom random;
 
@@ -136,7 +137,7 @@ public sealed class ProxylessMutator : Mutator
             int index = keys.IndexOf(key);
             if (index >= 0 && gateGradients[index] is { } g && !g.IsInvalid)
             {
-                var (first, second, _) = pairs[key];
+                var (first, second, _, _) = pairs[key];
                 var gate = g.to(ScalarType.Float32).cpu().data<float>().ToArray();
                 var p = PairProbabilities(key, first, second);
                 int[] paths = [first, second];
@@ -164,7 +165,7 @@ public sealed class ProxylessMutator : Mutator
     public void RescaleSampledWeights()
     {
         using var noGrad = no_grad();
-        foreach (var (key, (first, second, _)) in pairs)
+        foreach (var (key, (first, second, _, _)) in pairs)
         {
             if (first == second || !beforeStep.TryGetValue(key, out var old))
             {
@@ -230,7 +231,7 @@ public sealed class ProxylessMutator : Mutator
     {
         using var scope = NewDisposeScope();
         var gates = tensor(new[] { active == first ? 1f : 0f, active == first ? 0f : 1f }, requires_grad: first != second);
-        pairs[key] = (first, second, gates.MoveToOuterDisposeScope());
+        pairs[key] = (first, second, active, gates.MoveToOuterDisposeScope());
         using var mask = tensor(Enumerable.Range(0, SearchSpace[key].CandidateCount).Select(i => i == active).ToArray());
         SetDecision(key, mask);
     }
@@ -245,7 +246,20 @@ public sealed class ProxylessMutator : Mutator
         }
         var candidates = choice.Candidates;
         var gates = pair.Gates.to(input.dtype).to(input.device);
-        var output = candidates[pair.First].call(input).mul(gates[0]).add(candidates[pair.Second].call(input).mul(gates[1]));
+        // The inactive path's gate is 0, so it reaches the loss only through its gate's gradient ⟨∂L/∂y, o⟩: it runs
+        // without a graph (as NNI's two-path mode detaches it), and the backward and the memory are the active path's.
+        Tensor Run(int candidate)
+        {
+            if (candidate == pair.Active)
+            {
+                return candidates[candidate].call(input);
+            }
+            using (no_grad())
+            {
+                return candidates[candidate].call(input);
+            }
+        }
+        var output = Run(pair.First).mul(gates[0]).add(Run(pair.Second).mul(gates[1]));
         return new ChoiceOutput(output, [output], null);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.ML.Nas.Data;
 using Microsoft.ML.Nas.Datasets;
 using Microsoft.ML.Nas.MLNet;
+using Microsoft.ML.Nas.Mutables;
 using Microsoft.ML.Nas.Spaces;
 using Microsoft.ML.Nas.Strategies.Proxyless;
 using Microsoft.ML.Nas.Tests.MLNet;
@@ -50,6 +51,33 @@ public sealed class ProxylessTests
         Assert.AreEqual(Math.Log(Math.Exp(0.1) + Math.Exp(-0.3)), Math.Log(Math.Exp(after[0]) + Math.Exp(after[2])), 1e-6);
         Assert.AreEqual(0.5f, after[1]);
         Assert.AreEqual(0.8, after[0] - after[2], 1e-6, "the shift is the same for both");
+    }
+
+    [TestMethod]
+    public void The_inactive_path_gives_its_gate_a_gradient_but_runs_without_a_graph()
+    {
+        // mlp: layer0 and layer1 each choose among relu_64, relu_256, tanh_64, tanh_256.
+        random.manual_seed(2);
+        using var net = SearchSpaceRegistry.Build(Space, new SpaceContext([1, 28, 28], 10));
+        using var mutator = new ProxylessMutator(net);
+        var choices = ModelSearchSpace.Of(net).Nodes.Select(n => n.Mutable).OfType<LayerChoice>().ToDictionary(c => c.Key);
+        using var scope = NewDisposeScope();
+        mutator.SetPair("layer0", 1, 2, active: 2);
+        mutator.SetPair("layer1", 0, 3, active: 0);
+        var loss = net.call(randn(4, 1, 28, 28)).square().sum();
+        Tensor[] weights = [.. new[] { ("layer0", 2), ("layer0", 1), ("layer1", 0), ("layer1", 3) }.Select(p => (Tensor)choices[p.Item1].Candidates[p.Item2].parameters().First())];
+        var gradients = autograd.grad([loss], weights, retain_graph: true, allow_unused: true);
+        Assert.IsTrue(gradients[0] is { IsInvalid: false } && gradients[2] is { IsInvalid: false }, "the active paths are in the graph");
+        Assert.IsTrue(gradients[1] is null or { IsInvalid: true }, "layer0's inactive path is not");
+        Assert.IsTrue(gradients[3] is null or { IsInvalid: true }, "layer1's inactive path is not");
+
+        // Its gate still has ⟨∂L/∂y, o⟩, which gives both drawn weights a gradient.
+        mutator.SetArchitectureGradients(loss);
+        foreach (var (alpha, drawn) in mutator.ArchitectureParameters.Zip(new[] { new[] { 1, 2 }, new[] { 0, 3 } }))
+        {
+            var gradient = alpha.grad!.data<float>().ToArray();
+            Assert.IsTrue(drawn.All(i => gradient[i] != 0) && Enumerable.Range(0, 4).Except(drawn).All(i => gradient[i] == 0), string.Join(", ", gradient));
+        }
     }
 
     [TestMethod]
