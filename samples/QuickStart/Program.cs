@@ -29,7 +29,7 @@ var test = digits.TestData(mlContext);
 var progress = new ConsoleProgressBar();
 var enas = new EnasOptions
 {
-    SearchSpace = SearchSpaces.EnasMacro(layers: options.Layers, filters: options.Filters),
+    SearchSpace = SearchSpaces.EnasMacro(layers: options.Layers, filters: options.Filters, growth: options.Growth),
     ImageShape = (1, MnistDigits.Side, MnistDigits.Side),
     Search =
     {

@@ -20,6 +20,9 @@ internal sealed class QuickStartOptions
 
     public int Filters { get; private set; } = 16;
 
+    /// <summary>What each of enas-macro's two reductions multiplies the channels by (1: NNI's one channel count).</summary>
+    public int Growth { get; private set; } = 1;
+
     public int TrainRows { get; private set; } = Microsoft.ML.Nas.Datasets.MnistDigits.TrainCount;
 
     // The final training's recipe. The defaults are the measured 5-minute configuration (README, "Two commands"): the
@@ -65,7 +68,7 @@ internal sealed class QuickStartOptions
 
     public const string Usage =
         "Options: --epochs N (search epochs), --child-steps N, --final-epochs N, --shift N (final training's random translation in pixels, 2), --cutout N (final training's cutout side, 0 = off), " +
-        "--layers N, --filters N, --train N (rows), " +
+        "--layers N, --filters N, --growth N (channels ×N at each reduction, 1), --train N (rows), " +
         "--final-width X (final network's width multiplier, 3), --final-depth N (its depth multiplier, 1; not for enas-macro), " +
         "--final-lr X (0.1), --final-wd X (weight decay, 1e-4), --warmup X (warm-up epochs, 0), --label-smoothing X (0.1), " +
         "--optimizer sgd|nesterov|adamw (sgd), --ema X (weight average decay, 0.999; 0 = off), --max-params N (parameter budget of the served network, none), " +
@@ -92,6 +95,7 @@ internal sealed class QuickStartOptions
                 case "--shift": options.Shift = Number(); break;
                 case "--cutout": options.Cutout = Number(); break;
                 case "--filters": options.Filters = Number(); break;
+                case "--growth": options.Growth = Number(); break;
                 case "--train": options.TrainRows = Number(); break;
                 case "--final-width": options.FinalWidth = Real(); break;
                 case "--final-depth": options.FinalDepth = Number(); break;

@@ -47,7 +47,7 @@ internal static class BaselinesReport
             (budget is { } length ? $"a time budget of {length.TotalSeconds:F0} s per network (NAS: search and final training together)" : $"{options.Epochs} final epochs, {options.SearchEpochs} search epochs") +
             $", {options.Seeds} seed(s), {threads} torch threads, device {device} (machine may be loaded)");
         Console.WriteLine($"Final recipe: {options.Recipe}");
-        Console.WriteLine($"Searched spaces: {EnasSpace}, {DartsSpace}; torch networks' times leave out reading the data, ML.NET's include it.");
+        Console.WriteLine($"Searched spaces: {EnasSpace(options)}, {DartsSpace}; torch networks' times leave out reading the data, ML.NET's include it.");
 
         Entry[] all =
         [
@@ -56,11 +56,11 @@ internal static class BaselinesReport
                 ml => ml.Transforms.NormalizeMinMax("Features").Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy())) with { Key = "sdca" },
             Torch("plain CNN (2 convs, no BN)", () => new PlainCnn(), trainData, testData, options, budget) with { Key = "plain-cnn" },
             Torch("BN-CNN (5 convs 32-32-64-64-128)", () => new BnCnn(), trainData, testData, options, budget) with { Key = "bn-cnn" },
-            MLNet("ENAS (enas-macro, 4 layers of 16)", digits, trainIndices, null, ml => ml.Nas().Enas(WithBudget(EnasOptions(options), budget))) with { Key = "enas" },
-            MLNet("DARTS (darts-cells, C 8, 3 cells of 3 nodes)", digits, trainIndices, null, ml => ml.Nas().Darts(WithBudget(DartsOptions(options), budget))) with { Key = "darts" },
-            MLNet("Random (enas-macro, 4 layers of 16)", digits, trainIndices, null, ml => ml.Nas().Random(WithBudget(RandomOptions(options), budget))) with { Key = "random" },
-            MLNet("SPOS (enas-macro, 4 layers of 16)", digits, trainIndices, null, ml => ml.Nas().Spos(WithBudget(SposOptions(options), budget))) with { Key = "spos" },
-            MLNet("ProxylessNAS (mlp, 2 layers of 128)", digits, trainIndices, null, ml => ml.Nas().Proxyless(WithBudget(ProxylessOptions(options), budget))) with { Key = "proxyless" },
+            MLNet($"ENAS ({EnasSpaceName(options)})", digits, trainIndices, null, ml => ml.Nas().Enas(WithBudget(EnasOptions(options), budget, options))) with { Key = "enas" },
+            MLNet("DARTS (darts-cells, C 8, 3 cells of 3 nodes)", digits, trainIndices, null, ml => ml.Nas().Darts(WithBudget(DartsOptions(options), budget, options))) with { Key = "darts" },
+            MLNet($"Random ({EnasSpaceName(options)})", digits, trainIndices, null, ml => ml.Nas().Random(WithBudget(RandomOptions(options), budget, options))) with { Key = "random" },
+            MLNet($"SPOS ({EnasSpaceName(options)})", digits, trainIndices, null, ml => ml.Nas().Spos(WithBudget(SposOptions(options), budget, options))) with { Key = "spos" },
+            MLNet("ProxylessNAS (mlp, 2 layers of 128)", digits, trainIndices, null, ml => ml.Nas().Proxyless(WithBudget(ProxylessOptions(options), budget, options))) with { Key = "proxyless" },
         ];
         var keys = options.Config?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         Entry[] entries = keys is null ? all : all.Where(e => keys.Contains(e.Key)).ToArray();
@@ -91,13 +91,20 @@ internal static class BaselinesReport
         }
     }
 
-    private static T WithBudget<T>(T options, TimeSpan? budget) where T : NasOptions
+    private static T WithBudget<T>(T options, TimeSpan? budget, BenchmarkArguments arguments) where T : NasOptions
     {
         options.TimeBudget = budget;
+        if (arguments.SearchShare is { } share)
+        {
+            options.SearchTimeFraction = share;
+        }
         return options;
     }
 
-    internal static readonly SearchSpaceSpec EnasSpace = SearchSpaces.EnasMacro(layers: 4, filters: 16);
+    internal static SearchSpaceSpec EnasSpace(BenchmarkArguments options) => SearchSpaces.EnasMacro(layers: 4, filters: 16, growth: options.Growth);
+
+    private static string EnasSpaceName(BenchmarkArguments options) =>
+        options.Growth == 1 ? "enas-macro, 4 layers of 16" : $"enas-macro, 4 layers of 16, ×{options.Growth} at reductions";
 
     internal static readonly SearchSpaceSpec DartsSpace = SearchSpaces.DartsCells(channels: 8, layers: 3, nodes: 3);
 
@@ -106,7 +113,7 @@ internal static class BaselinesReport
     {
         var enas = new EnasOptions
         {
-            SearchSpace = EnasSpace, ImageShape = (1, MnistDigits.Side, MnistDigits.Side), FinalWidthMultiplier = options.Recipe.Width,
+            SearchSpace = EnasSpace(options), ImageShape = (1, MnistDigits.Side, MnistDigits.Side), FinalWidthMultiplier = options.Recipe.Width,
             Search = { Epochs = options.SearchEpochs, ChildSteps = options.ChildSteps, ControllerSteps = 10, ControllerAggregate = 2, ExportSamples = 8, LearningRate = 0.05 },
             Device = options.Device, Threads = options.Threads,
         };
@@ -119,7 +126,7 @@ internal static class BaselinesReport
     {
         var random = new RandomOptions
         {
-            SearchSpace = EnasSpace, ImageShape = (1, MnistDigits.Side, MnistDigits.Side), FinalWidthMultiplier = options.Recipe.Width,
+            SearchSpace = EnasSpace(options), ImageShape = (1, MnistDigits.Side, MnistDigits.Side), FinalWidthMultiplier = options.Recipe.Width,
             Search = { Epochs = options.SearchEpochs, StepsPerEpoch = options.ChildSteps, ExportSamples = 8, LearningRate = 0.05 },
             Device = options.Device, Threads = options.Threads,
         };
@@ -132,7 +139,7 @@ internal static class BaselinesReport
     {
         var spos = new SposOptions
         {
-            SearchSpace = EnasSpace, ImageShape = (1, MnistDigits.Side, MnistDigits.Side), FinalWidthMultiplier = options.Recipe.Width,
+            SearchSpace = EnasSpace(options), ImageShape = (1, MnistDigits.Side, MnistDigits.Side), FinalWidthMultiplier = options.Recipe.Width,
             Search =
             {
                 Epochs = options.SearchEpochs, StepsPerEpoch = options.ChildSteps, LearningRate = 0.05,

@@ -22,6 +22,12 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
     /// <summary>ENAS child steps per search epoch (baselines).</summary>
     public int ChildSteps { get; init; } = 150;
 
+    /// <summary>What enas-macro's reductions multiply the channels by in the ENAS, Random and SPOS entries (1: NNI's one channel count).</summary>
+    public int Growth { get; init; } = 1;
+
+    /// <summary>The search's share of <see cref="BudgetSeconds"/> in a NAS Fit; null for <c>NasOptions.SearchTimeFraction</c>'s default.</summary>
+    public double? SearchShare { get; init; }
+
     /// <summary>The final-training recipe shared by every network of the baselines benchmark.</summary>
     public FinalRecipe Recipe { get; init; } = new();
 
@@ -38,6 +44,8 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
         int seeds = 1, searchEpochs = 6, childSteps = 150, randomArchitectures = 5;
         double? budgetSeconds = null;
         int? trainRows = null;
+        int growth = 1;
+        double? searchShare = null;
         var recipe = new FinalRecipe();
         for (int i = 1; i < args.Length; i++)
         {
@@ -59,16 +67,19 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
                 case "--child-steps": childSteps = int.Parse(Value()); break;
                 case "--random": randomArchitectures = int.Parse(Value()); break;
                 case "--budget": budgetSeconds = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--growth": growth = int.Parse(Value()); break;
+                case "--search-share": searchShare = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
                 default:
                     recipe = recipe.With(args[i], Value) ?? throw new ArgumentException(
                         $"Unknown option '{args[i]}': expected --rounds, --warmup, --steps, --threads, --device, --config, --epochs, --keep-freed, --slack, " +
-                        $"--seeds, --train, --search-epochs, --child-steps, --random, --budget or {FinalRecipe.Usage}.");
+                        $"--seeds, --train, --search-epochs, --child-steps, --random, --budget, --growth, --search-share or {FinalRecipe.Usage}.");
                     break;
             }
         }
         return new BenchmarkArguments(command, rounds, warmup, steps, threads, device, config, epochs, releaseFreedMemory, slack)
         {
             Seeds = seeds, TrainRows = trainRows, SearchEpochs = searchEpochs, ChildSteps = childSteps, Recipe = recipe, RandomArchitectures = randomArchitectures, BudgetSeconds = budgetSeconds,
+            Growth = growth, SearchShare = searchShare,
         };
     }
 }

@@ -26,7 +26,7 @@ internal static class EnasDriftReport
         using var data = TensorDataset.FromArrays(digits.GetFeatures(indices), [1, MnistDigits.Side, MnistDigits.Side], digits.GetLabels(indices),
             DeviceSelection.Resolve(options.Device), MnistDigits.ClassCount);
         Console.WriteLine($"enas-drift: {data.Count} digits, {options.SearchEpochs} epochs × {options.ChildSteps} child steps, seeds 1..{options.Seeds}, " +
-            $"{threads} torch threads, device {options.Device}; space {BaselinesReport.EnasSpace}");
+            $"{threads} torch threads, device {options.Device}; space {BaselinesReport.EnasSpace(options)}");
         var variants = new (string Name, Action<EnasTrainerOptions> Change)[]
         {
             ("NNI (baseline from 0)", _ => { }),
@@ -43,7 +43,7 @@ internal static class EnasDriftReport
             for (int seed = 1; seed <= options.Seeds; seed++)
             {
                 random.manual_seed(seed);
-                using var supernet = SearchSpaceRegistry.Build(BaselinesReport.EnasSpace, new SpaceContext([1, MnistDigits.Side, MnistDigits.Side], MnistDigits.ClassCount));
+                using var supernet = SearchSpaceRegistry.Build(BaselinesReport.EnasSpace(options), new SpaceContext([1, MnistDigits.Side, MnistDigits.Side], MnistDigits.ClassCount));
                 var search = new EnasTrainerOptions
                 {
                     TrainData = data, Epochs = options.SearchEpochs, ChildSteps = options.ChildSteps, ControllerSteps = 10, ControllerAggregate = 2,

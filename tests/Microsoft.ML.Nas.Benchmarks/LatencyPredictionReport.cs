@@ -24,7 +24,7 @@ internal static class LatencyPredictionReport
         var device = DeviceSelection.Resolve(options.Device);
         var space = (options.Config ?? "enas-macro") switch
         {
-            "enas-macro" => BaselinesReport.EnasSpace,
+            "enas-macro" => BaselinesReport.EnasSpace(options),
             "darts-cells" => BaselinesReport.DartsSpace,
             "mlp" => SearchSpaces.Mlp(layers: 2, hidden: 128),
             var other => throw new ArgumentException($"latency --config takes enas-macro, darts-cells or mlp; got '{other}'."),

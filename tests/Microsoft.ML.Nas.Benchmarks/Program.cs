@@ -103,8 +103,11 @@ switch (options.Command)
     case "enas-drift":
         EnasDriftReport.Run(options);
         break;
+    case "budgets":
+        BudgetsReport.Run(options);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, gdas, pc-darts, spos, proxyless, transform, onnx, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data, search-vs-random, time-budget, enas-drift.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, gdas, pc-darts, spos, proxyless, transform, onnx, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data, search-vs-random, latency, recipe, time-budget, enas-drift, budgets.");
         return 2;
 }
 return 0;

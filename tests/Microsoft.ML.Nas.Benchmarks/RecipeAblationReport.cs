@@ -30,7 +30,7 @@ internal static class RecipeAblationReport
         Console.WriteLine($"recipe: {(darts ? "DARTS" : "ENAS")}'s found architecture, {trainIndices.Length} train / {MnistDigits.TestCount} test digits, {options.Epochs} final epochs, " +
             $"{options.Seeds} seed(s), device {options.Device}");
         Console.WriteLine($"Base recipe: {recipe}");
-        var space = darts ? BaselinesReport.DartsSpace : BaselinesReport.EnasSpace;
+        var space = darts ? BaselinesReport.DartsSpace : BaselinesReport.EnasSpace(options);
         var found = SearchVersusRandomReport.Search(digits, trainIndices, ml => darts
             ? ml.Nas().Darts(BaselinesReport.DartsOptions(options))
             : ml.Nas().Enas(BaselinesReport.EnasOptions(options)));

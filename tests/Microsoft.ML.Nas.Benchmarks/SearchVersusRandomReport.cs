@@ -30,10 +30,10 @@ internal static class SearchVersusRandomReport
         Console.WriteLine($"Final recipe: {options.Recipe}");
         var all = new (string Key, string Name, SearchSpaceSpec Space, Func<MLContext, IEstimator<ITransformer>> Search)[]
         {
-            ("enas", "ENAS", BaselinesReport.EnasSpace, ml => ml.Nas().Enas(BaselinesReport.EnasOptions(options))),
+            ("enas", "ENAS", BaselinesReport.EnasSpace(options), ml => ml.Nas().Enas(BaselinesReport.EnasOptions(options))),
             ("darts", "DARTS", BaselinesReport.DartsSpace, ml => ml.Nas().Darts(BaselinesReport.DartsOptions(options))),
-            ("random", "Random", BaselinesReport.EnasSpace, ml => ml.Nas().Random(BaselinesReport.RandomOptions(options))),
-            ("spos", "SPOS", BaselinesReport.EnasSpace, ml => ml.Nas().Spos(BaselinesReport.SposOptions(options))),
+            ("random", "Random", BaselinesReport.EnasSpace(options), ml => ml.Nas().Random(BaselinesReport.RandomOptions(options))),
+            ("spos", "SPOS", BaselinesReport.EnasSpace(options), ml => ml.Nas().Spos(BaselinesReport.SposOptions(options))),
             ("gdas", "GDAS", BaselinesReport.DartsSpace, ml => ml.Nas().Gdas(BaselinesReport.DartsFamilyOptions<GdasOptions, GdasTrainerOptions>(options))),
             ("pc-darts", "PC-DARTS", BaselinesReport.DartsSpace, ml => ml.Nas().PcDarts(BaselinesReport.DartsFamilyOptions<PcDartsOptions, PcDartsTrainerOptions>(options))),
             ("proxyless", "ProxylessNAS", SearchSpaces.Mlp(layers: 2, hidden: 128), ml => ml.Nas().Proxyless(BaselinesReport.ProxylessOptions(options))),

@@ -28,7 +28,7 @@ internal static class TimeBudgetReport
         {
             ("ENAS enas-macro", ml => ml.Nas().Enas(new EnasOptions
             {
-                SearchSpace = BaselinesReport.EnasSpace, ImageShape = image, TimeBudget = budget, Device = options.Device, Threads = options.Threads,
+                SearchSpace = BaselinesReport.EnasSpace(options), ImageShape = image, TimeBudget = budget, Device = options.Device, Threads = options.Threads,
                 Search = { ChildSteps = options.ChildSteps, ControllerSteps = 10, ControllerAggregate = 2, ExportSamples = 8, LearningRate = 0.05 },
                 Final = { LearningRate = 0.1, WeightDecay = 1e-4, ShiftPixels = 2 },
             })),

@@ -37,10 +37,23 @@ public static class SearchSpaces
     /// connections from earlier layers; NNI's defaults are 12 layers of 24 filters.
     /// </summary>
     /// <param name="layers">Number of layers.</param>
-    /// <param name="filters">Channels of every layer (even).</param>
+    /// <param name="filters">Channels of the layers before the first reduction (even).</param>
     /// <param name="dropout">Dropout rate before the classifier.</param>
-    public static SearchSpaceSpec EnasMacro(int layers = EnasMacroSpace.DefaultLayers, int filters = EnasMacroSpace.DefaultFilters, double dropout = 0) =>
-        new(EnasMacroKind, new Dictionary<string, object> { ["layers"] = layers, ["filters"] = filters, ["dropout"] = dropout });
+    /// <param name="growth">
+    /// What each of the two reductions multiplies the channels by, 1 to 4: NNI's 1 keeps one channel count throughout;
+    /// 2 doubles them where the size halves, as most hand-designed CNNs do. The spec records it only when it is not 1.
+    /// </param>
+    public static SearchSpaceSpec EnasMacro(int layers = EnasMacroSpace.DefaultLayers, int filters = EnasMacroSpace.DefaultFilters, double dropout = 0,
+        int growth = EnasMacroSpace.DefaultGrowth)
+    {
+        var parameters = new Dictionary<string, object> { ["layers"] = layers, ["filters"] = filters, ["dropout"] = dropout };
+        if (growth != EnasMacroSpace.DefaultGrowth)
+        {
+            // Models saved before growth existed carry no such parameter; a spec equal to theirs keeps loading them.
+            parameters["growth"] = growth;
+        }
+        return new(EnasMacroKind, parameters);
+    }
 
     /// <summary>
     /// The ENAS micro space (<see cref="EnasMicroNetwork"/>): cells of nodes, each the sum of two branches that choose an

@@ -95,6 +95,9 @@ public sealed class OneShotContext
     /// </summary>
     internal ArchitectureBudget? ArchitectureBudget { get; }
 
+    /// <summary>Whether the loop plans its epochs by a time budget (its options' own or a Fit's share), so work after the last epoch runs past it.</summary>
+    internal bool TimeBudgeted { get; init; }
+
     /// <summary>The guard behind <see cref="ReleaseFreedMemory"/>; null when the option is off.</summary>
     internal Runtime.NativeMemoryGuard? MemoryGuard => memoryGuard;
 

@@ -65,7 +65,7 @@ public sealed class OneShotTrainer : IDisposable
         Runtime.TorchRuntime.ManualSeed(environment.Seed);
         var (train, valid) = PlaceData(trainData, validData);
         var optimizer = WeightOptimizers.Create(model.parameters(), options);
-        context = new OneShotContext(model, environment, options, train, valid, optimizer, architectureBudget);
+        context = new OneShotContext(model, environment, options, train, valid, optimizer, architectureBudget) { TimeBudgeted = Budget is not null };
         try
         {
             strategy.Attach(context);

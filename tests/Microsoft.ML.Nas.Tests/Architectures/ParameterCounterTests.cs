@@ -12,6 +12,7 @@ public sealed class ParameterCounterTests
     public static IEnumerable<object[]> Spaces =>
     [
         [SearchSpaces.EnasMacro(layers: 3, filters: 4), new[] { 1, 28, 28 }],
+        [SearchSpaces.EnasMacro(layers: 4, filters: 4, growth: 2), new[] { 1, 28, 28 }],
         [SearchSpaces.EnasMicro(layers: 0, nodes: 2, channels: 2), new[] { 1, 28, 28 }],
         [SearchSpaces.DartsCells(channels: 2, layers: 2, nodes: 2), new[] { 1, 28, 28 }],
         [SearchSpaces.Mlp(layers: 2, hidden: 8), new[] { 20 }],

@@ -39,6 +39,10 @@ public sealed class OnnxBuiltInSpacesTests
         => AssertSampledArchitecturesAgree(SearchSpaces.EnasMacro(layers: 6, filters: 8, dropout: 0.2), Digits, 1, 2, 3);
 
     [TestMethod]
+    public void Enas_macro_networks_whose_channels_grow_at_reductions_agree_with_torchsharp()
+        => AssertSampledArchitecturesAgree(SearchSpaces.EnasMacro(layers: 4, filters: 4, growth: 2), Digits, 1, 2);
+
+    [TestMethod]
     public void Enas_micro_networks_agree_with_torchsharp_without_their_auxiliary_head()
         => AssertSampledArchitecturesAgree(SearchSpaces.EnasMicro(layers: 1, nodes: 3, channels: 4, auxiliary: true), Digits, 1, 2, 3);
 

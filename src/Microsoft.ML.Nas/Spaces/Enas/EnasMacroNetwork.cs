@@ -10,12 +10,18 @@ namespace Microsoft.ML.Nas.Spaces.Enas;
 /// <c>layers</c> <see cref="EnasMacroLayer"/>s, a factorized reduction of every layer output so far after layers
 /// L/3 − 1 and 2L/3 − 1 (L = layers; none below 3 layers), then global average pooling, dropout and a linear classifier.
 /// </summary>
+/// <remarks>
+/// NNI's network keeps one channel count throughout. With a <c>growth</c> above 1 each reduction also multiplies the
+/// channels by it (as most hand-designed CNNs double them where they halve the size), so the layers after the first
+/// reduction have <c>filters × growth</c> channels and those after the second <c>filters × growth²</c>.
+/// </remarks>
 public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly ConvBn stem;
     private readonly ModuleList<EnasMacroLayer> layers;
     private readonly ModuleList<FactorizedReduce> reductions;
     private readonly int[] reductionAfter;
+    private readonly int[] layerChannels;
     private readonly nn.Module<Tensor, Tensor> dropout;
     private readonly nn.Module<Tensor, Tensor> classifier;
 
@@ -25,32 +31,46 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
     /// <param name="inputChannels">Channels of the input images.</param>
     /// <param name="classes">Number of classes.</param>
     /// <param name="dropout">Dropout rate before the classifier (NNI: 0).</param>
-    public EnasMacroNetwork(int layers, int filters, int inputChannels, int classes, double dropout = 0)
+    /// <param name="growth">What each reduction multiplies the channels by (NNI: 1, one channel count throughout).</param>
+    public EnasMacroNetwork(int layers, int filters, int inputChannels, int classes, double dropout = 0, int growth = 1)
         : base(nameof(EnasMacroNetwork))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(growth, 1);
         if (dropout is < 0 or >= 1)
         {
             throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "The dropout rate must lie in [0, 1).");
         }
         Layers = layers;
         Filters = filters;
-        stem = new ConvBn(inputChannels, filters);
-        this.layers = new ModuleList<EnasMacroLayer>(Enumerable.Range(0, layers).Select(i => new EnasMacroLayer(i, filters)).ToArray());
+        Growth = growth;
         int distance = layers / 3;
         reductionAfter = distance > 0 ? [distance - 1, 2 * distance - 1] : [];
-        reductions = new ModuleList<FactorizedReduce>(reductionAfter.Select(_ => new FactorizedReduce(filters, filters, affine: false, relu: false)).ToArray());
+        layerChannels = Enumerable.Range(0, layers).Select(i => checked(filters * Power(growth, reductionAfter.Count(r => r < i)))).ToArray();
+        stem = new ConvBn(inputChannels, filters);
+        this.layers = new ModuleList<EnasMacroLayer>(Enumerable.Range(0, layers).Select(i => new EnasMacroLayer(i, layerChannels[i])).ToArray());
+        reductions = new ModuleList<FactorizedReduce>(reductionAfter
+            .Select(after => new FactorizedReduce(layerChannels[after], layerChannels[after] * growth, affine: false, relu: false)).ToArray());
         this.dropout = nn.Dropout(dropout);
-        classifier = nn.Linear(filters, classes);
+        classifier = nn.Linear(OutputChannels, classes);
         RegisterComponents();
     }
 
     /// <summary>Number of layers.</summary>
     public int Layers { get; }
 
-    /// <summary>Channels of every layer.</summary>
+    /// <summary>Channels of the stem and of the layers before the first reduction.</summary>
     public int Filters { get; }
+
+    /// <summary>What each reduction multiplies the channels by (1: one channel count throughout).</summary>
+    public int Growth { get; }
+
+    /// <summary>Channels of layer <paramref name="index"/>'s output.</summary>
+    public int ChannelsOf(int index) => layerChannels[index];
+
+    /// <summary>Channels the classifier reads: the last layer's (no reduction follows the last layer).</summary>
+    public int OutputChannels => layerChannels[^1];
 
     /// <summary>The layers after which every output so far is halved in size.</summary>
     public IReadOnlyList<int> ReductionAfter => reductionAfter;
@@ -84,5 +104,15 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
         }
         var pooled = nn.functional.adaptive_avg_pool2d(current, 1).flatten(1);
         return classifier.call(dropout.call(pooled)).MoveToOuterDisposeScope();
+    }
+
+    private static int Power(int value, int exponent)
+    {
+        int result = 1;
+        for (int i = 0; i < exponent; i++)
+        {
+            result = checked(result * value);
+        }
+        return result;
     }
 }

@@ -8,10 +8,11 @@ internal sealed class EnasMacroSpace : BuiltInSpace
     // NNI's search settings.
     public const int DefaultLayers = 12;
     public const int DefaultFilters = 24;
+    public const int DefaultGrowth = 1;
 
     public override string Kind => SearchSpaces.EnasMacroKind;
 
-    protected override IReadOnlyList<string> ParameterNames { get; } = ["layers", "filters", "dropout"];
+    protected override IReadOnlyList<string> ParameterNames { get; } = ["layers", "filters", "dropout", "growth"];
 
     protected override nn.Module<Tensor, Tensor> Create(SearchSpaceSpec spec, SpaceContext context)
     {
@@ -26,7 +27,12 @@ internal sealed class EnasMacroSpace : BuiltInSpace
         {
             throw new ArgumentException($"Parameter 'layers' of search space '{Kind}' must be at least 1; got {layers}.", nameof(spec));
         }
-        return new EnasMacroNetwork(layers, filters, channels, context.ClassCount, Dropout(spec, 0));
+        int growth = spec.GetInt32("growth", DefaultGrowth);
+        if (growth is < 1 or > 4)
+        {
+            throw new ArgumentException($"Parameter 'growth' of search space '{Kind}' (what each reduction multiplies the channels by) must lie in 1..4; got {growth}.", nameof(spec));
+        }
+        return new EnasMacroNetwork(layers, filters, channels, context.ClassCount, Dropout(spec, 0), growth);
     }
 
     // Filters stay even: the factorized reductions split them in halves.

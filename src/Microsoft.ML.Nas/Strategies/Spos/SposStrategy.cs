@@ -113,14 +113,26 @@ public sealed class SposStrategy : IOneShotStrategy
         evolve.Load(reader);
     }
 
-    /// <summary>The best candidate of the evolution (run to its end first if it has not finished); the supernet is left on it.</summary>
+    /// <summary>
+    /// The best candidate of the evolution, run to its end first if it has not finished; under a time budget
+    /// (<see cref="OneShotTrainerOptions.TimeBudget"/>, or a Fit's share of its own), the best so far, after only as many
+    /// generations as it takes for one candidate to fit. The supernet is left on it.
+    /// </summary>
     /// <exception cref="InvalidOperationException">No candidate fitted the budget.</exception>
     public Architecture Export()
     {
         var (ctx, single, evolve) = Attached;
-        while (!evolve.Done)
+        // A time budget that ended the last epoch inside its evolution phase has spent the evolution's time; the
+        // generations it did not reach would run after the budget.
+        bool timed = ctx.TimeBudgeted;
+        while (!evolve.Done && !(timed && evolve.Best is not null))
         {
             EvolutionStep(lastOfPhase: false);
+        }
+        if (!evolve.Done)
+        {
+            ctx.Log(string.Create(CultureInfo.InvariantCulture,
+                $"SPOS export: the time budget ended the evolution after generation {evolve.Generation} of {options.Generations}."));
         }
         var best = evolve.Best ?? throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
             $"SPOS found no architecture with {ctx.ArchitectureBudget} among its draws ({ctx.ArchitectureBudget?.DescribeSmallest()}); raise {ctx.ArchitectureBudget?.Options}."));

@@ -12,7 +12,8 @@ internal static class EnasMacroPicture
 {
     public static ArchitectureGraph Draw(ChosenCandidates chosen, EnasMacroNetwork network)
     {
-        var panel = new GraphPanel($"{network.Layers} layers of {network.Filters} channels");
+        var channels = Enumerable.Range(0, network.Layers).Select(network.ChannelsOf).Distinct();
+        var panel = new GraphPanel($"{network.Layers} layers of {string.Join("→", channels)} channels");
         panel.Add("image", NodeKind.Input, "image");
         panel.Add("stem", NodeKind.Fixed, "stem", "3×3 conv, BN");
         panel.Connect("image", "stem");

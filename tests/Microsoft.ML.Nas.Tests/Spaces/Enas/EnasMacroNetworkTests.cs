@@ -35,6 +35,44 @@ public sealed class EnasMacroNetworkTests
     }
 
     [TestMethod]
+    public void Growth_multiplies_the_channels_at_each_reduction_and_the_hand_count_follows()
+    {
+        using var model = (EnasMacroNetwork)SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(layers: 6, filters: 8, growth: 2), Mnist);
+        CollectionAssert.AreEqual(new[] { 1, 3 }, model.ReductionAfter.ToArray());
+        int[] channels = [8, 8, 16, 16, 32, 32];
+        CollectionAssert.AreEqual(channels, Enumerable.Range(0, 6).Select(model.ChannelsOf).ToArray());
+        Assert.AreEqual(32, model.OutputChannels);
+        long stem = 1 * 8 * 9 + 2 * 8;
+        long layers = channels.Sum(c => LayerParameters(c));
+        // Each factorized reduction: two 1×1 convs from C_in channels to half of C_out each, no bias.
+        long reductions = 8 * 16 + 16 * 32;
+        long classifier = 32 * 10 + 10;
+        Assert.AreEqual(stem + layers + reductions + classifier, Parameters(model));
+
+        // Every skip a layer may take is the sum of earlier outputs reduced and widened to its own channels.
+        using var threads = new SingleThread();
+        using var mutator = new RandomMutator(model, seed: 3);
+        for (int i = 0; i < 4; i++)
+        {
+            mutator.Reset();
+            using var scope = NewDisposeScope();
+            CollectionAssert.AreEqual(new long[] { 2, 10 }, model.call(randn(2, 1, 28, 28)).shape);
+        }
+    }
+
+    [TestMethod]
+    public void Growth_is_recorded_only_when_it_is_not_nnis_and_stays_when_the_spec_is_widened()
+    {
+        Assert.AreEqual(SearchSpaces.EnasMacro(layers: 3, filters: 8), SearchSpaces.EnasMacro(layers: 3, filters: 8, growth: 1));
+        Assert.IsFalse(SearchSpaces.EnasMacro(growth: 1).Parameters.ContainsKey("growth"), "a model saved before growth existed keeps an equal spec");
+        var wide = SearchSpaces.EnasMacro(layers: 3, filters: 8, growth: 2).Scaled(3);
+        Assert.AreEqual(24, wide.GetInt32("filters"));
+        Assert.AreEqual(2, wide.GetInt32("growth"));
+        using var model = (EnasMacroNetwork)SearchSpaceRegistry.Build(wide, Mnist);
+        Assert.AreEqual(96, model.OutputChannels);
+    }
+
+    [TestMethod]
     public void Mnist_and_cifar_shaped_inputs_give_one_row_of_logits_per_image_under_any_architecture()
     {
         using var threads = new SingleThread();
@@ -94,6 +132,12 @@ public sealed class EnasMacroNetworkTests
         StringAssert.Contains(error.Message, "'filter'");
         error = Assert.ThrowsExactly<ArgumentException>(() => SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(filters: 5), Mnist));
         StringAssert.Contains(error.Message, "'filters'");
+        foreach (int growth in new[] { 0, 5 })
+        {
+            error = Assert.ThrowsExactly<ArgumentException>(() => SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(growth: growth), Mnist));
+            StringAssert.Contains(error.Message, "'growth'");
+            StringAssert.Contains(error.Message, "1..4");
+        }
         var vectors = new SpaceContext([784], 10);
         Assert.ThrowsExactly<InvalidOperationException>(() => SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(), vectors));
     }

@@ -23,7 +23,10 @@ public sealed class RandomTrainerTests
         using var valid = EnasSearchFixture.Digits(48, offset: 160);
         using var model = EnasSearchFixture.Model();
         var before = Flatten(model);
-        using var trainer = new RandomTrainer(model, Options(train, valid));
+        var options = Options(train, valid);
+        // Scored with the running statistics, the exported candidate's score is what evaluating the supernet gives.
+        options.BatchNormBatches = 0;
+        using var trainer = new RandomTrainer(model, options);
         var history = trainer.Train();
         Assert.HasCount(1, history);
         Assert.IsNotNull(history[0].ValidMetric);
@@ -40,6 +43,29 @@ public sealed class RandomTrainerTests
         Assert.AreEqual(best.Score, trainer.Evaluate(valid).Metric, 1e-9, "the supernet is left on the exported architecture");
         Assert.AreEqual(exported.ToJson(), trainer.Export().ToJson());
     }
+
+    [TestMethod]
+    public void By_default_each_draw_is_scored_with_batch_norm_statistics_of_its_own_path()
+    {
+        using var threads = new SingleThread();
+        using var train = EnasSearchFixture.Digits(160);
+        using var valid = EnasSearchFixture.Digits(48, offset: 160);
+        using var model = EnasSearchFixture.Model();
+        var options = Options(train, valid);
+        Assert.AreEqual(8, options.BatchNormBatches);
+        using var trainer = new RandomTrainer(model, options);
+        trainer.Train();
+        var buffers = FlattenBuffers(model);
+        var exported = trainer.Export();
+        CollectionAssert.AreEqual(buffers, FlattenBuffers(model), "re-estimating for a score puts the running statistics back");
+        var best = trainer.ExportCandidates.Single(c => c.Exported);
+        // The running statistics mix every path's; the score the export used is not the one they give.
+        Assert.AreNotEqual(best.Loss, trainer.Evaluate(valid).Loss, 1e-6);
+        Assert.AreEqual(exported.ToJson(), trainer.Export().ToJson(), "and the export stays repeatable");
+    }
+
+    private static float[] FlattenBuffers(TorchSharp.torch.nn.Module model) =>
+        model.named_buffers().Where(b => b.buffer.is_floating_point()).SelectMany(b => b.buffer.cpu().data<float>().ToArray()).ToArray();
 
     [TestMethod]
     public void Without_validation_data_architectures_are_scored_on_a_stratified_share_held_out_of_training()

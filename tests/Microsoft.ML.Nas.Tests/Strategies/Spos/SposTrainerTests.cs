@@ -46,6 +46,25 @@ public sealed class SposTrainerTests
     }
 
     [TestMethod]
+    public void Under_a_time_budget_an_unfinished_evolution_exports_its_best_so_far_instead_of_running_past_the_budget()
+    {
+        using var threads = new SingleThread();
+        using var train = EnasSearchFixture.Digits(96);
+        using var valid = EnasSearchFixture.Digits(32, offset: 96);
+        foreach (var (budget, generations) in new (TimeSpan?, int)[] { (null, 3), (TimeSpan.FromHours(1), 1) })
+        {
+            using var model = EnasSearchFixture.Model();
+            var options = Options(train, valid);
+            options.TimeBudget = budget;
+            using var trainer = new SposTrainer(model, options);
+            // An export before the last epoch's evolution: all of it without a budget, one generation within one.
+            var exported = trainer.Export();
+            Assert.AreEqual(generations, trainer.Generation, $"budget {budget}");
+            Assert.AreEqual(trainer.Candidates.Single(c => c.Exported).Architecture.ToJson(), exported.ToJson());
+        }
+    }
+
+    [TestMethod]
     public void Scoring_re_estimates_batch_norm_per_candidate_and_puts_the_statistics_and_random_state_back()
     {
         using var threads = new SingleThread();
