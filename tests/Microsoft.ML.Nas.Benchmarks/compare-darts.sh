@@ -28,7 +28,7 @@ echo "DARTS-family step medians, $threads threads, alternating processes (median
 awk -v baseline=pytorch -f tests/Microsoft.ML.Nas.Benchmarks/results-table.awk "$results"
 if [[ "$strategies" == *" "* ]]; then
   # "RESULT csharp config=gdas-mnist-first" becomes "RESULT csharp-gdas config=mnist-first": one column per strategy.
-  by_strategy() { grep "^RESULT $1 " "$results" | sed -E "s/^RESULT $1 (.*)config=(gdas|pc-darts)-/RESULT $1-\2 \1config=/; t; s/^RESULT $1 /RESULT $1-darts /"; }
+  by_strategy() { grep "^RESULT $1 " "$results" | sed -E "s/ threads=[0-9]+//" | sed -E "s/^RESULT $1 (.*)config=(gdas|pc-darts)-/RESULT $1-\2 \1config=/; t; s/^RESULT $1 /RESULT $1-darts /"; }
   for side in csharp pytorch; do
     echo "Each strategy against DARTS, $side"
     by_strategy "$side" | awk -v baseline="$side-darts" -f tests/Microsoft.ML.Nas.Benchmarks/results-table.awk
