@@ -57,6 +57,10 @@ internal static class CollapseReport
         {
             Console.WriteLine($"| {name} | {BaselinesReport.Describe(runs.Select(r => (double)r.Skips).ToList(), "F1")} | " +
                 $"{BaselinesReport.Describe(runs.Select(r => (double)r.ParameterFree).ToList(), "F1")} | {BaselinesReport.Describe(runs.Select(r => r.Accuracy).ToList(), "F2")} % |");
+        }
+        Console.WriteLine();
+        foreach (var (name, runs) in rows)
+        {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"RESULT collapse variant=\"{name}\" epochs={epochs} skips={runs.Average(r => r.Skips):F2} parameter_free={runs.Average(r => r.ParameterFree):F2} accuracy={runs.Average(r => r.Accuracy):F2} seeds={runs.Count}"));
         }
