@@ -215,7 +215,7 @@ internal static class BaselinesReport
             return new Result(accuracy, model.parameters().Sum(p => p.numel()), clock.Elapsed.TotalSeconds, trainer.History.Count.ToString(CultureInfo.InvariantCulture));
         });
 
-    private static TensorDataset Tensors(MnistDigits digits, int[] indices, Device device) =>
+    internal static TensorDataset Tensors(MnistDigits digits, int[] indices, Device device) =>
         TensorDataset.FromArrays(digits.GetFeatures(indices), [1, MnistDigits.Side, MnistDigits.Side], digits.GetLabels(indices), device, MnistDigits.ClassCount);
 
     private static string Count(long? parameters) => parameters?.ToString("N0", CultureInfo.InvariantCulture) ?? "—";

@@ -5,7 +5,8 @@ namespace Microsoft.ML.Nas.Benchmarks;
 /// <summary>
 /// Per-step time and memory of a DARTS search step (architecture step + weight step) in the configurations of
 /// <see cref="DartsBenchmarkConfig"/>, with PyTorch's figures beside them; the same for GDAS and PC-DARTS (first-order
-/// configurations; PyTorch's figures are DARTS's, so their ratios compare against PyTorch's DARTS, not its GDAS).
+/// configurations; PyTorch's figures are DARTS's, so their ratios compare against PyTorch's DARTS, not its GDAS:
+/// compare-darts.sh runs pytorch/darts_step.py's counterpart of each strategy beside it).
 /// </summary>
 internal static class DartsStepBenchmark
 {

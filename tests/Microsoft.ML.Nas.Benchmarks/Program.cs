@@ -31,6 +31,8 @@ using Microsoft.ML.Nas.Runtime;
 //       [--child-steps 150] [--epochs 12]   (ENAS and DARTS on the same rows in the split's order and sorted by label)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- search-vs-random [--random 5] [--seeds 3] [--search-epochs 6]
 //       [--child-steps 150] [--epochs 12] [recipe options as for baselines]   (each strategy's found architecture against random ones, same retraining)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- collapse [--seeds 3] [--search-epochs 6] [--epochs 12]
+//       [recipe options as for baselines]   (DARTS searched 4 × --search-epochs, exported without and with the collapse guard)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- latency [--config enas-macro|darts-cells|mlp] [--random 20] [--threads 2]
 //       (the latency table's predictions against measured forwards of random architectures at batch 1 and 256: the error)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- recipe [--config enas|darts] [--seeds 3] [--epochs 12] [recipe options as for baselines]
@@ -91,6 +93,9 @@ switch (options.Command)
     case "search-vs-random":
         SearchVersusRandomReport.Run(options);
         break;
+    case "collapse":
+        CollapseReport.Run(options);
+        break;
     case "latency":
         LatencyPredictionReport.Run(options);
         break;
@@ -107,7 +112,7 @@ switch (options.Command)
         BudgetsReport.Run(options);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, gdas, pc-darts, spos, proxyless, transform, onnx, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data, search-vs-random, latency, recipe, time-budget, enas-drift, budgets.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, gdas, pc-darts, spos, proxyless, transform, onnx, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data, search-vs-random, collapse, latency, recipe, time-budget, enas-drift, budgets.");
         return 2;
 }
 return 0;

@@ -7,6 +7,7 @@ using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces;
 using Microsoft.ML.Nas.Strategies.Gdas;
 using Microsoft.ML.Nas.Strategies.PcDarts;
+using Microsoft.ML.Nas.Strategies.Pdarts;
 
 namespace Microsoft.ML.Nas.Benchmarks;
 
@@ -16,7 +17,8 @@ namespace Microsoft.ML.Nas.Benchmarks;
 /// (<see cref="FinalRecipe"/>), each with seeds 1..<c>--seeds</c>, and scored on the test split. The found
 /// architecture should beat the random ones' mean by more than their standard deviation (random architectures of a
 /// good space are strong: Li &amp; Talwalkar 2019; Yang et al. 2020). <c>--config a,b</c> picks the strategies (enas,
-/// darts, random, spos, gdas, pc-darts, proxyless; default enas,darts).
+/// darts, random, spos, gdas, pc-darts, pdarts, proxyless; default enas,darts). P-DARTS runs its default three stages of
+/// <c>--search-epochs</c> each (3, 7 and 10 cells of the 3-cell space, on 7, 4 and 2 ops per edge).
 /// </summary>
 internal static class SearchVersusRandomReport
 {
@@ -36,6 +38,7 @@ internal static class SearchVersusRandomReport
             ("spos", "SPOS", BaselinesReport.EnasSpace(options), ml => ml.Nas().Spos(BaselinesReport.SposOptions(options))),
             ("gdas", "GDAS", BaselinesReport.DartsSpace, ml => ml.Nas().Gdas(BaselinesReport.DartsFamilyOptions<GdasOptions, GdasTrainerOptions>(options))),
             ("pc-darts", "PC-DARTS", BaselinesReport.DartsSpace, ml => ml.Nas().PcDarts(BaselinesReport.DartsFamilyOptions<PcDartsOptions, PcDartsTrainerOptions>(options))),
+            ("pdarts", "P-DARTS", BaselinesReport.DartsSpace, ml => ml.Nas().Pdarts(BaselinesReport.DartsFamilyOptions<PdartsOptions, PdartsTrainerOptions>(options))),
             ("proxyless", "ProxylessNAS", SearchSpaces.Mlp(layers: 2, hidden: 128), ml => ml.Nas().Proxyless(BaselinesReport.ProxylessOptions(options))),
         };
         var keys = (options.Config ?? "enas,darts").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -80,11 +83,12 @@ internal static class SearchVersusRandomReport
         return mutator.Export();
     }
 
-    /// <summary>Test accuracies (%) of <paramref name="architecture"/> retrained with each seed.</summary>
-    internal static List<double> Retrain(string name, SearchSpaceSpec space, Architecture architecture, MnistDigits digits, int[] trainIndices, BenchmarkArguments options)
+    /// <summary>Test accuracies (%) of <paramref name="architecture"/> retrained with each seed (1..<c>--seeds</c> unless <paramref name="seeds"/> names them).</summary>
+    internal static List<double> Retrain(string name, SearchSpaceSpec space, Architecture architecture, MnistDigits digits, int[] trainIndices, BenchmarkArguments options,
+        IEnumerable<int>? seeds = null)
     {
         var accuracies = new List<double>();
-        for (int seed = 1; seed <= options.Seeds; seed++)
+        foreach (int seed in seeds ?? Enumerable.Range(1, options.Seeds))
         {
             var fixedOptions = new FixedArchitectureOptions
             {

@@ -18,7 +18,7 @@ $1 == "RESULT" {
   }
 }
 END {
-  printf "%-14s %-16s", "config", "measure"
+  printf "%-20s %-16s", "config", "measure"
   for (s = 1; s <= sideCount; s++) printf " %18s", sides[s]
   for (s = 1; s <= sideCount; s++) if (sides[s] != baseline) printf " %24s", sides[s] "/" baseline
   printf "\n"
@@ -29,7 +29,7 @@ END {
       measured = 0
       for (s = 1; s <= sideCount; s++) if (sides[s] != baseline && count[sides[s], config, key] > 0) measured = 1
       if (!measured) continue
-      printf "%-14s %-16s", config, key
+      printf "%-20s %-16s", config, key
       for (s = 1; s <= sideCount; s++) {
         n = count[sides[s], config, key]
         for (j = 1; j <= n; j++) column[j] = values[sides[s], config, key, j]

@@ -208,6 +208,56 @@ public sealed class PdartsTrainerTests
     }
 
     [TestMethod]
+    public void A_budgeted_export_takes_only_the_ops_the_stages_kept_and_names_the_least_they_allow()
+    {
+        using var data = HalfSizeDigits.Train(96);
+        // Stage 1 keeps the three largest convs on every edge: every parameter-free op (the cheapest) is dropped. Stage 2
+        // favours sep conv 5×5 everywhere, so each node keeps its first two edges (ties) and the free export is all 5×5s.
+        int sep5 = Index(DartsOps.SepConv5x5), dil5 = Index(DartsOps.DilConv5x5), dil3 = Index(DartsOps.DilConv3x3);
+        double[] stage1 = [0, 0, 0, 1, 6, 4, 5, 0];
+        double[] stage2 = [0, 0, 0, 0, 3, 1, 2, 0];
+        using var space = Network(3);
+        var counter = new ParameterCounter(space);
+        var decided = ModelSearchSpace.Of(space).Decisions.Where(d => d.Kind == MutableKind.LayerChoice && !d.Key.EndsWith("_p2", StringComparison.Ordinal)).ToList();
+        long free = counter.Fixed + decided.Sum(d => counter.Cost(d.Key, sep5));
+        long least = counter.Fixed + decided.Sum(d => counter.Cost(d.Key, dil3));
+        Assert.IsTrue(counter.Smallest < least && least < free, $"pools and skips are cheaper than the kept ops: {counter.Smallest} < {least} < {free}");
+
+        Architecture Search(long maxParameters)
+        {
+            var options = Options(data, epochs: 1, architectureLearningRate: 0);
+            options.MaxParameters = maxParameters;
+            using var trainer = new PdartsTrainer(Network, 3, options);
+            foreach (var key in trainer.Mutator.Alphas.Keys)
+            {
+                SetAlphas(trainer.Mutator, key, stage1);
+            }
+            trainer.Train();
+            foreach (var key in trainer.Mutator.Alphas.Keys)
+            {
+                SetAlphas(trainer.Mutator, key, stage2);
+            }
+            return trainer.Export();
+        }
+
+        long budget = (free + least) / 2;
+        var budgeted = Search(budget);
+        var kept = new[] { sep5, dil5, dil3 }.Select(i => DartsOps.Names[i]).ToHashSet();
+        foreach (var decision in ModelSearchSpace.Of(space).Decisions.Where(d => d.Kind == MutableKind.LayerChoice))
+        {
+            var chosen = budgeted[decision.Key].Names;
+            Assert.AreEqual(decided.Any(d => d.Key == decision.Key), chosen.Count == 1, $"{decision.Key}: the edges stay those of the export");
+            Assert.IsTrue(chosen.All(kept.Contains), $"{decision.Key} chose {budgeted[decision.Key]}, which stage 1 dropped");
+        }
+        Assert.IsLessThanOrEqualTo(budget, counter.Count(budgeted));
+        Assert.IsTrue(decided.Any(d => budgeted[d.Key].Names[0] != DartsOps.SepConv5x5), "the budget made some edge leave its 5×5");
+
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => Search(least - 1));
+        StringAssert.Contains(error.Message, $"the least they allow is {least} parameters", error.Message);
+        StringAssert.Contains(error.Message, "MaxParameters");
+    }
+
+    [TestMethod]
     public void Normal_cells_count_their_identities_and_reduction_cells_nothing()
     {
         using var model = Network(3);
