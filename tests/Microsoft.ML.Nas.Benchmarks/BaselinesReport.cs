@@ -221,7 +221,7 @@ internal static class BaselinesReport
     private static string Count(long? parameters) => parameters?.ToString("N0", CultureInfo.InvariantCulture) ?? "—";
 
     // Found networks differ from seed to seed.
-    private static string Range(IReadOnlyList<long?> counts) => counts.Distinct().Count() == 1 ? Count(counts[0]) : $"{Count(counts.Min())}–{Count(counts.Max())}";
+    internal static string Range(IReadOnlyList<long?> counts) => counts.Distinct().Count() == 1 ? Count(counts[0]) : $"{Count(counts.Min())}–{Count(counts.Max())}";
 
     // Sample standard deviation; one run has none.
     internal static string Describe(IReadOnlyList<double> values, string format)

@@ -64,7 +64,7 @@ internal static class BudgetsReport
                 continue;
             }
             var predicted = runs.Where(r => r.PredictedMs is not null).Select(r => r.PredictedMs!.Value).ToList();
-            Console.WriteLine($"| {budget} | {Range(runs.Select(r => r.Parameters).ToList())} | {(predicted.Count > 0 ? BaselinesReport.Describe(predicted, "F3") : "—")} | " +
+            Console.WriteLine($"| {budget} | {BaselinesReport.Range(runs.Select(r => (long?)r.Parameters).ToList())} | {(predicted.Count > 0 ? BaselinesReport.Describe(predicted, "F3") : "—")} | " +
                 $"{BaselinesReport.Describe(runs.Select(r => r.MeasuredMs).ToList(), "F3")} | {BaselinesReport.Describe(runs.Select(r => 100 * r.Accuracy).ToList(), "F2")} % |");
         }
     }
@@ -87,10 +87,6 @@ internal static class BudgetsReport
     }
 
     private static string Ms(double? value) => value is { } v ? v.ToString("F3", CultureInfo.InvariantCulture) + " ms" : "—";
-
-    private static string Range(IReadOnlyList<long> counts) =>
-        counts.Min() == counts.Max() ? counts[0].ToString("N0", CultureInfo.InvariantCulture)
-            : $"{counts.Min().ToString("N0", CultureInfo.InvariantCulture)}–{counts.Max().ToString("N0", CultureInfo.InvariantCulture)}";
 
     private sealed record FitResult(long Parameters, double? PredictedMs, double MeasuredMs, double Accuracy);
 

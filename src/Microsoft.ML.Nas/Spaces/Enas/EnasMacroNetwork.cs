@@ -47,7 +47,15 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
         Growth = growth;
         int distance = layers / 3;
         reductionAfter = distance > 0 ? [distance - 1, 2 * distance - 1] : [];
-        layerChannels = Enumerable.Range(0, layers).Select(i => checked(filters * Power(growth, reductionAfter.Count(r => r < i)))).ToArray();
+        layerChannels = new int[layers];
+        for (int i = 0, channels = filters; i < layers; i++)
+        {
+            layerChannels[i] = channels;
+            if (reductionAfter.Contains(i))
+            {
+                channels = checked(channels * growth);
+            }
+        }
         stem = new ConvBn(inputChannels, filters);
         this.layers = new ModuleList<EnasMacroLayer>(Enumerable.Range(0, layers).Select(i => new EnasMacroLayer(i, layerChannels[i])).ToArray());
         reductions = new ModuleList<FactorizedReduce>(reductionAfter
@@ -104,15 +112,5 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
         }
         var pooled = nn.functional.adaptive_avg_pool2d(current, 1).flatten(1);
         return classifier.call(dropout.call(pooled)).MoveToOuterDisposeScope();
-    }
-
-    private static int Power(int value, int exponent)
-    {
-        int result = 1;
-        for (int i = 0; i < exponent; i++)
-        {
-            result = checked(result * value);
-        }
-        return result;
     }
 }
