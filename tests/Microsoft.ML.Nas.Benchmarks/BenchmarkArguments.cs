@@ -28,6 +28,9 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
     /// <summary>The search's share of <see cref="BudgetSeconds"/> in a NAS Fit; null for <c>NasOptions.SearchTimeFraction</c>'s default.</summary>
     public double? SearchShare { get; init; }
 
+    /// <summary>The recipe report's variants to run beside its base recipe (their keys); null for all.</summary>
+    public string[]? Variants { get; init; }
+
     /// <summary>The final-training recipe shared by every network of the baselines benchmark.</summary>
     public FinalRecipe Recipe { get; init; } = new();
 
@@ -46,6 +49,7 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
         int? trainRows = null;
         int growth = 1;
         double? searchShare = null;
+        string[]? variants = null;
         var recipe = new FinalRecipe();
         for (int i = 1; i < args.Length; i++)
         {
@@ -69,17 +73,18 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
                 case "--budget": budgetSeconds = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--growth": growth = int.Parse(Value()); break;
                 case "--search-share": searchShare = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--variants": variants = Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries); break;
                 default:
                     recipe = recipe.With(args[i], Value) ?? throw new ArgumentException(
                         $"Unknown option '{args[i]}': expected --rounds, --warmup, --steps, --threads, --device, --config, --epochs, --keep-freed, --slack, " +
-                        $"--seeds, --train, --search-epochs, --child-steps, --random, --budget, --growth, --search-share or {FinalRecipe.Usage}.");
+                        $"--seeds, --train, --search-epochs, --child-steps, --random, --budget, --growth, --search-share, --variants or {FinalRecipe.Usage}.");
                     break;
             }
         }
         return new BenchmarkArguments(command, rounds, warmup, steps, threads, device, config, epochs, releaseFreedMemory, slack)
         {
             Seeds = seeds, TrainRows = trainRows, SearchEpochs = searchEpochs, ChildSteps = childSteps, Recipe = recipe, RandomArchitectures = randomArchitectures, BudgetSeconds = budgetSeconds,
-            Growth = growth, SearchShare = searchShare,
+            Growth = growth, SearchShare = searchShare, Variants = variants,
         };
     }
 }

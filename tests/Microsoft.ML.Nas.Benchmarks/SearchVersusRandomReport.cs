@@ -76,7 +76,7 @@ internal static class SearchVersusRandomReport
     }
 
     /// <summary>One uniform draw from the space: a random mutator's decisions on a freshly built supernet.</summary>
-    private static Architecture RandomArchitecture(SearchSpaceSpec space, int seed)
+    internal static Architecture RandomArchitecture(SearchSpaceSpec space, int seed)
     {
         using var supernet = SearchSpaceRegistry.Build(space, new SpaceContext([1, MnistDigits.Side, MnistDigits.Side], MnistDigits.ClassCount));
         using var mutator = new RandomMutator(supernet, seed);

@@ -3,8 +3,9 @@ using TorchSharp;
 namespace Microsoft.ML.Nas.Runtime;
 
 /// <summary>
-/// The process-wide TorchSharp settings this library relies on: a checked load of the native backend and the
-/// number of intra-op threads libtorch uses.
+/// The process-wide TorchSharp settings this library relies on: a checked load of the native backend (which also
+/// raises glibc's malloc thresholds for tensor-sized blocks, <c>NativeHeap.ServeTensorsFromHeap</c>) and the number
+/// of intra-op threads libtorch uses.
 /// </summary>
 public static class TorchRuntime
 {
@@ -76,6 +77,7 @@ public static class TorchRuntime
         {
             // Touching torch runs its static constructor, which loads libLibTorchSharp and libtorch.
             _ = torch.get_num_threads();
+            NativeHeap.ServeTensorsFromHeap();
             return null;
         }
         catch (Exception error) when (error is TypeInitializationException or DllNotFoundException or NotSupportedException or EntryPointNotFoundException)

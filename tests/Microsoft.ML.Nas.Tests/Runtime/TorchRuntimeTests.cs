@@ -49,6 +49,22 @@ public sealed class TorchRuntimeTests
     }
 
     [TestMethod]
+    public void Tensor_sized_blocks_come_from_the_heap_rather_than_fresh_memory_maps()
+    {
+        GlibcHeap.Require();
+        if (Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null || Environment.GetEnvironmentVariable("GLIBC_TUNABLES") is not null)
+        {
+            Assert.Inconclusive("this process's malloc thresholds were set from the environment, which the library leaves alone.");
+        }
+        TorchRuntime.EnsureAvailable();
+        long mappedBefore = NativeHeap.Usage()!.Value.Mapped;
+        // 16 MiB: above glibc's initial 128 KiB mmap threshold, below the 32 MiB the library sets.
+        using var activation = torch.empty(4L << 20);
+        long mappedAfter = NativeHeap.Usage()!.Value.Mapped;
+        Assert.IsLessThan(4L << 20, mappedAfter - mappedBefore, "a 16 MiB tensor was served by a fresh memory map, whose pages fault in on every use");
+    }
+
+    [TestMethod]
     public void Non_positive_thread_count_is_rejected()
     {
         var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => TorchRuntime.ConfigureThreads(0));

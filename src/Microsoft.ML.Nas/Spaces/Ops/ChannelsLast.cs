@@ -12,6 +12,13 @@ namespace Microsoft.ML.Nas.Spaces.Ops;
 /// </summary>
 public static class ChannelsLast
 {
+    /// <summary>
+    /// The fewest channels at which the channels-last kernels pay off. Below it their vectors are mostly padding: the
+    /// seven DARTS ops' forward and backward on 64 × 2 × 28 × 28 took 39.7 ms channels-last and 17.9 ms NCHW, on
+    /// 4 channels 49.6 and 29.7 ms, while on 8 channels channels-last won (32.6 against 55.3 ms).
+    /// </summary>
+    internal const int MinimumChannels = 8;
+
     /// <summary>Whether <paramref name="x"/> is a 4-d tensor laid out NHWC with channels-last strides (a channel stride of 1, even for one channel).</summary>
     public static bool Is(Tensor x)
     {

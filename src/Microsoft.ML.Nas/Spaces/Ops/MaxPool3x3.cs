@@ -4,9 +4,10 @@ using static TorchSharp.torch;
 namespace Microsoft.ML.Nas.Spaces.Ops;
 
 /// <summary>
-/// A 3×3 max pool with padding 1. On the CPU it always runs libtorch's channels-last kernel, which is vectorized over
-/// channels; libtorch's NCHW kernel is a scalar loop per output pixel. An NCHW float32 input is copied into
-/// channels-last for the pool and the result copied back, so the caller gets the layout it gave.
+/// A 3×3 max pool with padding 1. On the CPU it runs libtorch's channels-last kernel, which is vectorized over
+/// channels, from <see cref="ChannelsLast.MinimumChannels"/> channels up; libtorch's NCHW kernel is a scalar loop per
+/// output pixel, faster only for fewer channels. An NCHW float32 input is copied into channels-last for the pool and the
+/// result copied back, so the caller gets the layout it gave.
 /// </summary>
 /// <remarks>
 /// The benchmarks' <c>pool-kernels</c> report compares both on the search spaces' activation shapes, the copies into
@@ -27,9 +28,9 @@ internal sealed class MaxPool3x3 : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        if (ChannelsLast.ConvertOnCpu(input) is not { } channelsLast)
+        if (input.size(1) < ChannelsLast.MinimumChannels || ChannelsLast.ConvertOnCpu(input) is not { } channelsLast)
         {
-            // Already channels-last, or on a device with its own kernel.
+            // Too few channels to vectorize over, already channels-last, or on a device with its own kernel.
             return nn.functional.max_pool2d(input, 3, stride, 1);
         }
         using (channelsLast)

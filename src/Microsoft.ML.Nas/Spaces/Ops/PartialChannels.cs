@@ -6,7 +6,8 @@ namespace Microsoft.ML.Nas.Spaces.Ops;
 /// <summary>
 /// PC-DARTS's partial channel connection (Xu et al., arXiv 1907.05737): an edge's ops see only the first 1/K of its
 /// channels; the other channels bypass them (max-pooled 2×2 on a stride-2 edge), the two parts are concatenated and
-/// the channels shuffled in K groups, so the next step's 1/K are other channels.
+/// the channels shuffled in K groups, so the next step's 1/K are other channels. Fewer than
+/// <see cref="ChannelsLast.MinimumChannels"/> channels reach the ops in NCHW.
 /// </summary>
 public static class PartialChannels
 {
@@ -27,7 +28,13 @@ public static class PartialChannels
         }
         long part = channels / k;
         using var scope = NewDisposeScope();
-        var processed = op(x.narrow(1, 0, part));
+        var slice = x.narrow(1, 0, part);
+        if (part < ChannelsLast.MinimumChannels && ChannelsLast.Is(x))
+        {
+            // The ops' kernels run faster in NCHW on so few channels (ChannelsLast.MinimumChannels).
+            slice = slice.contiguous();
+        }
+        var processed = op(slice);
         if (processed is null)
         {
             return null;

@@ -8,20 +8,22 @@ namespace Microsoft.ML.Nas.Tests.Spaces.Ops;
 public sealed class PoolTests
 {
     [TestMethod]
-    [DataRow(1, 28, 28)]
-    [DataRow(2, 28, 28)]
-    [DataRow(1, 7, 5)]
-    [DataRow(2, 7, 5)]
-    public void Max_pool_gives_libtorchs_values_and_routes_each_gradient_to_the_windows_first_maximum(int stride, int height, int width)
+    [DataRow(1, 28, 28, 8)]
+    [DataRow(2, 28, 28, 8)]
+    [DataRow(1, 7, 5, 8)]
+    [DataRow(2, 7, 5, 8)]
+    [DataRow(1, 28, 28, 2)] // below ChannelsLast.MinimumChannels: the NCHW kernel's route
+    [DataRow(2, 7, 5, 3)]
+    public void Max_pool_gives_libtorchs_values_and_routes_each_gradient_to_the_windows_first_maximum(int stride, int height, int width, int channels)
     {
         using var scope = NewDisposeScope();
         using var pool = new Pool(PoolKind.Max, stride);
         // Values from {0, …, 3} put ties in almost every window, so a kernel that routed a tie's gradient to another
         // position than the first maximum would show in the input gradient.
-        var values = randint(0, 4, [4, 8, height, width], device: TestDevice).to_type(ScalarType.Float32);
+        var values = randint(0, 4, [4, channels, height, width], device: TestDevice).to_type(ScalarType.Float32);
         var ours = values.clone().requires_grad_(true);
         var reference = values.clone().requires_grad_(true);
-        var upstream = randn(ExpectedShape(stride, height, width, 8), device: TestDevice);
+        var upstream = randn(ExpectedShape(stride, height, width, channels), device: TestDevice);
 
         var output = pool.call(ours);
         var expected = nn.functional.max_pool2d(reference, 3, stride, 1);

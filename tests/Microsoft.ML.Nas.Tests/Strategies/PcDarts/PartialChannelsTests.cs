@@ -45,6 +45,34 @@ public sealed class PartialChannelsTests
     }
 
     [TestMethod]
+    public void A_channels_last_input_reaches_few_channel_ops_in_nchw_with_the_same_values_and_gradients()
+    {
+        TorchRuntime.EnsureAvailable();
+        using var scope = NewDisposeScope();
+        var values = randn(2, 8, 5, 5);
+        var channelsLast = ChannelsLast.ConvertOnCpu(values)!.detach().requires_grad_(true);
+        var plain = values.clone().requires_grad_(true);
+        bool opsSawChannelsLast = true;
+        var weights = randn(2, 1, 3, 3);
+
+        // A depthwise convolution on the 2 processed channels, as DARTS's ops start.
+        var fromChannelsLast = PartialChannels.Run(channelsLast, k: 4, reduces: false, part =>
+        {
+            // A channel stride of 1 is the NHWC order (a slice of channels-last keeps it, without being channels-last proper).
+            opsSawChannelsLast = part.stride(1) == 1;
+            return nn.functional.conv2d(part, weights, padding: [1, 1], groups: 2);
+        })!;
+        var fromPlain = PartialChannels.Run(plain, k: 4, reduces: false, part => nn.functional.conv2d(part, weights, padding: [1, 1], groups: 2))!;
+        using var upstream = randn(2, 8, 5, 5);
+        (fromChannelsLast * upstream).sum().backward();
+        (fromPlain * upstream).sum().backward();
+
+        Assert.IsFalse(opsSawChannelsLast, "2 channels are fewer than ChannelsLast.MinimumChannels: the ops run NCHW");
+        Assert.IsTrue(fromChannelsLast.allclose(fromPlain, rtol: 1e-5, atol: 1e-6), "the layout changed the edge's output");
+        Assert.IsTrue(channelsLast.grad!.allclose(plain.grad!, rtol: 1e-5, atol: 1e-6), "the layout changed the input's gradient");
+    }
+
+    [TestMethod]
     public void A_reducing_edge_pools_the_bypassed_channels_to_the_ops_resolution_and_a_bad_split_is_refused()
     {
         TorchRuntime.EnsureAvailable();
