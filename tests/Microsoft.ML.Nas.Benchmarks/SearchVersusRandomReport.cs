@@ -13,7 +13,8 @@ namespace Microsoft.ML.Nas.Benchmarks;
 
 /// <summary>
 /// Does the search earn its keep? For each strategy, the architecture it finds (the baselines' search settings) and
-/// <c>--random N</c> architectures drawn uniformly from the same space are retrained with the same recipe and epochs
+/// <c>--random N</c> architectures drawn uniformly from the same space (always the same N draws; <c>--random 0</c> for
+/// none) are retrained with the same recipe and epochs
 /// (<see cref="FinalRecipe"/>), each with seeds 1..<c>--seeds</c>, and scored on the test split. The found
 /// architecture should beat the random ones' mean by more than their standard deviation (random architectures of a
 /// good space are strong: Li &amp; Talwalkar 2019; Yang et al. 2020). <c>--config a,b</c> picks the strategies (enas,
@@ -57,6 +58,12 @@ internal static class SearchVersusRandomReport
             {
                 var architecture = RandomArchitecture(space, seed: 1_000 + r);
                 randomMeans.Add(Retrain($"{name} random {r + 1}", space, architecture, digits, trainIndices, options).Average());
+            }
+            if (randomMeans.Count == 0)
+            {
+                // --random 0: the found architecture alone, to set beside random draws of an earlier run with the same recipe.
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT search-vs-random strategy={name} found={BaselinesReport.Describe(foundRuns, "F2")}"));
+                continue;
             }
             double randomMean = randomMeans.Average();
             double randomSd = randomMeans.Count > 1 ? Math.Sqrt(randomMeans.Sum(v => (v - randomMean) * (v - randomMean)) / (randomMeans.Count - 1)) : double.NaN;

@@ -78,6 +78,9 @@ public sealed class LatencyTable
     /// <summary>libtorch's intra-op thread count during the measurement.</summary>
     public int Threads { get; }
 
+    /// <summary>"1 thread" or "N threads", for messages.</summary>
+    internal static string DescribeThreads(int threads) => threads == 1 ? "1 thread" : $"{threads} threads";
+
     /// <summary>The shape of one input sample (without the batch).</summary>
     public IReadOnlyList<long> SampleShape { get; }
 
@@ -151,7 +154,7 @@ public sealed class LatencyTable
             int[] missing = [.. sizes.Where(b => !batches.ContainsKey(b))];
             if (missing.Length == 0)
             {
-                log?.Invoke($"Latency table: read from '{file}' ({device}, {threads} threads).");
+                log?.Invoke($"Latency table: read from '{file}' ({device}, {DescribeThreads(threads)}).");
                 return new LatencyTable(space, batches, device.ToString(), threads, shape, loadedFromCache: true, file);
             }
             var clock = Stopwatch.StartNew();
@@ -160,7 +163,7 @@ public sealed class LatencyTable
                 batches[batch] = MeasureBatch(supernet, space, shape, device, batch);
             }
             log?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                $"Latency table: measured {space.Nodes.Count(n => n.Mutable is LayerChoice)} choices at batch {string.Join(" and ", missing)} on {device} ({threads} threads) in {clock.Elapsed.TotalSeconds:F1} s."));
+                $"Latency table: measured {space.Nodes.Count(n => n.Mutable is LayerChoice)} choices at batch {string.Join(" and ", missing)} on {device} ({DescribeThreads(threads)}) in {clock.Elapsed.TotalSeconds:F1} s."));
             string? written = LatencyTableFile.TryWrite(file, FormatVersion, key, device.ToString(), threads, shape, batches, log);
             return new LatencyTable(space, batches, device.ToString(), threads, shape, loadedFromCache: false, written);
         }

@@ -53,9 +53,9 @@ internal sealed class ArchitectureBudget
         if (counter.Smallest > max)
         {
             throw new ArgumentOutOfRangeException(option, max, string.Create(CultureInfo.InvariantCulture,
-                $"{option} = {max} cannot be met: the smallest network this space can make has {counter.Smallest} parameters."));
+                $"{option} = {max:N0} cannot be met: the smallest network this space can make has {counter.Smallest:N0} parameters."));
         }
-        return new Limit(option, max, counter, string.Create(CultureInfo.InvariantCulture, $"the smallest network of this space has {counter.Smallest} parameters"));
+        return new Limit(option, max, counter, string.Create(CultureInfo.InvariantCulture, $"the smallest network of this space has {counter.Smallest:N0} parameters"));
     }
 
     /// <summary>The latency bound at <paramref name="batchSize"/>.</summary>
@@ -67,7 +67,7 @@ internal sealed class ArchitectureBudget
         if (cost.Smallest > max.TotalMilliseconds)
         {
             throw new ArgumentOutOfRangeException(option, max, string.Create(CultureInfo.InvariantCulture,
-                $"{option} = {max.TotalMilliseconds:0.000} ms cannot be met: the fastest network this space can make takes {cost.Describe(cost.Smallest)} on {table.Device} with {table.Threads} threads (predicted by its latency table)."));
+                $"{option} = {max.TotalMilliseconds:0.000} ms cannot be met: the fastest network this space can make takes {cost.Describe(cost.Smallest)} on {table.Device} with {LatencyTable.DescribeThreads(table.Threads)} (predicted by its latency table)."));
         }
         return new Limit(option, max.TotalMilliseconds, cost, $"the fastest network of this space takes {cost.Describe(cost.Smallest)}");
     }

@@ -129,7 +129,7 @@ public sealed class LatencyBudgetTests
         };
         var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new RandomTrainer(model, options));
         Assert.AreEqual("MaxLatency", error.ParamName);
-        StringAssert.Contains(error.Message, $"the fastest network this space can make takes {cost.Describe(cost.Smallest)}");
+        StringAssert.Contains(error.Message, $"the fastest network this space can make takes {cost.Describe(cost.Smallest)} on cpu with 1 thread (");
     });
 
     [TestMethod]

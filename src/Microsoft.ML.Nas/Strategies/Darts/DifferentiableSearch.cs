@@ -144,7 +144,8 @@ internal sealed class DifferentiableSearch : IDisposable
     /// The export: DARTS's rules, then the collapse guard when <see cref="DifferentiableTrainerOptions.MaxParameterFreeOpsPerCell"/>
     /// is set or the strategy gave <see cref="ExportRules"/>; within <see cref="OneShotTrainerOptions.MaxParameters"/>, the
     /// LayerChoices are then decided again in the space's order, each taking its strongest candidate that leaves room for
-    /// the cheapest of every later one, among the candidates the search still runs (<see cref="BudgetedArgmax"/>).
+    /// the cheapest of every later one, among the candidates the search still runs, and within the guard's caps while the
+    /// budget allows them (<see cref="BudgetedArgmax"/>).
     /// </summary>
     public Architecture Export()
     {
@@ -161,8 +162,13 @@ internal sealed class DifferentiableSearch : IDisposable
                 context?.Log($"{name} collapse guard: '{replacement.Key}' {change} ({caps}).");
             }
         }
-        return context?.ArchitectureBudget is { } budget ? BudgetedArgmax.Fit(Mutator.SearchSpace, architecture, Mutator.Weights(), budget, Mutator.KeptCandidates)
-            : architecture;
+        if (context?.ArchitectureBudget is not { } budget)
+        {
+            return architecture;
+        }
+        var cells = rules.Count > 0 ? CollapseGuard.Cells(Mutator.SearchSpace) : [];
+        return BudgetedArgmax.Fit(Mutator.SearchSpace, architecture, Mutator.Weights(), budget, Mutator.KeptCandidates,
+            rules.Select(rule => new BudgetedArgmax.Cap(rule.Max, rule.Counts, cells, rule.What)).ToList(), context.Log);
     }
 
     /// <summary>Writes the alphas and their optimizer.</summary>

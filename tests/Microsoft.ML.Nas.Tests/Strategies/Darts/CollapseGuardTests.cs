@@ -122,6 +122,58 @@ public sealed class CollapseGuardTests
             () => new MLContext().Nas().Darts(new DartsOptions { Search = { MaxParameterFreeOpsPerCell = -1 } })).ParamName);
     }
 
+    [TestMethod]
+    public void Within_a_parameter_budget_the_re_decided_export_keeps_the_cap_and_gives_it_up_only_when_the_budget_needs_it()
+    {
+        var lines = new List<string>();
+        using var data = new TensorDataset(randn(8, 1, 8, 8), randint(0, 10, [8]), DeviceSelection.Resolve("cpu"), 10);
+        using var probe = Network();
+        var space = ModelSearchSpace.Of(probe);
+        var rule = CollapseGuard.ParameterFree(space, 2);
+        var cells = CollapseGuard.Cells(space);
+        using var unbudgeted = Network();
+        using (var trainer = new DartsTrainer(unbudgeted, new DartsTrainerOptions { TrainData = data, Device = "cpu", MaxParameterFreeOpsPerCell = 2 }))
+        {
+            SetCollapsedNormalCell(trainer.Mutator);
+            var guarded = trainer.Export();
+            // One parameter under the guarded export: the kept edges are decided again in order. Taken greedily, the normal
+            // cell's three strongest edges are skips; the cap leaves it two, and the reduction cells give up a sep conv.
+            long budget = Built(guarded) - 1;
+            var architecture = Export(budget, lines);
+            Assert.IsLessThanOrEqualTo(budget, Built(architecture), architecture.ToJson());
+            Assert.AreEqual(2, SkipsInNormalCell(architecture), architecture.ToJson());
+            Assert.IsTrue(cells.All(cell => ParameterFree(architecture, cell) <= 2), architecture.ToJson());
+            Assert.IsFalse(lines.Any(l => l.Contains("the budget wins", StringComparison.Ordinal)), string.Join("\n", lines));
+        }
+
+        // The smallest network keeps only parameter-free ops: the cap gives way, and the log says so.
+        var smallest = Export(new ParameterCounter(probe).Smallest, lines);
+        Assert.AreEqual(new ParameterCounter(probe).Smallest, Built(smallest), smallest.ToJson());
+        Assert.IsTrue(cells.Any(cell => ParameterFree(smallest, cell) > 2), smallest.ToJson());
+        Assert.IsTrue(lines.Any(l => l.Contains("keeps at most 2 parameter-free ops per cell; the budget wins", StringComparison.Ordinal)), string.Join("\n", lines));
+
+        Architecture Export(long maxParameters, List<string> log)
+        {
+            using var model = Network();
+            using var trainer = new DartsTrainer(model, new DartsTrainerOptions
+            {
+                TrainData = data, Device = "cpu", MaxParameterFreeOpsPerCell = 2, MaxParameters = maxParameters, Log = log.Add,
+            });
+            SetCollapsedNormalCell(trainer.Mutator);
+            return trainer.Export();
+        }
+
+        int ParameterFree(Architecture architecture, IReadOnlyList<string> cell) => cell.Count(key =>
+            architecture[key].Names.Count == 1 && rule.Counts[key][space[key].CandidateNames.ToList().IndexOf(architecture[key].Names[0])]);
+    }
+
+    private static long Built(Architecture architecture)
+    {
+        using var model = Network();
+        FixedArchitecture.Apply(model, architecture);
+        return model.parameters().Sum(p => p.numel());
+    }
+
     // Normal cell: every edge's best op is a skip of a different strength except n3_p2 (a dil conv); second best is a
     // sep conv. Without a guard node 2 keeps p0 and p1 and node 3 keeps p0 and p2: three skips. Reduction cells: sep convs.
     private static void SetCollapsedNormalCell(DartsMutator mutator)

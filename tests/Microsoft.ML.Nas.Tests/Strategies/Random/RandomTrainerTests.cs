@@ -142,6 +142,6 @@ public sealed class RandomTrainerTests
         options.MaxParameters = counter.Smallest - 1;
         var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new RandomTrainer(fresh, options));
         Assert.AreEqual("MaxParameters", error.ParamName);
-        StringAssert.Contains(error.Message, $"has {counter.Smallest} parameters");
+        StringAssert.Contains(error.Message, $"has {counter.Smallest.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} parameters");
     }
 }
