@@ -41,6 +41,8 @@ using Microsoft.ML.Nas.Runtime;
 //       (ENAS, DARTS and the MLP space with NasOptions.TimeBudget: Fit's wall time against the budget, planned epochs, accuracy)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- enas-drift [--seeds 3] [--search-epochs 6] [--child-steps 150] [--config VARIANT]
 //       (the quick-start's ENAS search under NNI's controller settings and single changes: the parameter-free share per epoch)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- op-layouts [--warmup 20] [--steps 100] [--threads 2]
+//       (the seven DARTS ops on 2 to 16 channels, channels-last and NCHW, and a ReLU; pytorch/op_layouts.py: the same in PyTorch)
 // darts and enas also take --keep-freed (no release of freed native memory between passes) and --slack F (the guard's slack).
 // tests/Microsoft.ML.Nas.Benchmarks/compare-plain-cnn.sh, compare-darts.sh, compare-enas.sh and compare-spos-proxyless.sh run the C# benchmarks and
 // their PyTorch counterparts in pytorch/ side by side.
@@ -108,11 +110,14 @@ switch (options.Command)
     case "enas-drift":
         EnasDriftReport.Run(options);
         break;
+    case "op-layouts":
+        OpLayoutReport.Run(options);
+        break;
     case "budgets":
         BudgetsReport.Run(options);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, gdas, pc-darts, spos, proxyless, transform, onnx, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data, search-vs-random, collapse, latency, recipe, time-budget, enas-drift, budgets.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, gdas, pc-darts, spos, proxyless, transform, onnx, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data, search-vs-random, collapse, latency, recipe, time-budget, enas-drift, budgets, op-layouts.");
         return 2;
 }
 return 0;

@@ -58,8 +58,8 @@ internal static class NativeHeap
     /// comes from a fresh memory map, whose pages the kernel faults in and zeroes on first touch, and goes back to the
     /// system when freed; glibc raises its thresholds when a mapped block is freed, but only to that block's size, and
     /// trims the heap's top past twice that, so steps whose blocks vary in size kept paying page faults. A ReLU's forward
-    /// and backward on 64 × 16 × 28 × 28 floats took 1.3 ms, and 0.13 ms with the thresholds raised; the SPOS step on the
-    /// digits 18.4 ms, and 13.9 ms (the benchmarks' <c>spos --config macro-mnist</c>). Memory freed this way stays
+    /// and backward on 64 × 16 × 28 × 28 floats took 1.78 ms, and 0.13 ms with the thresholds raised (the benchmarks'
+    /// <c>op-layouts</c>); the SPOS step on the digits 18.4 ms, and 13.9 ms (<c>spos --config macro-mnist</c>). Memory freed this way stays
     /// resident for reuse; training hands it back between passes (<see cref="NativeMemoryGuard"/>), and the step
     /// benchmarks' peaks stayed within 3 %.
     /// </remarks>

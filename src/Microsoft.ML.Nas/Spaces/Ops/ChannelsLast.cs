@@ -14,8 +14,9 @@ public static class ChannelsLast
 {
     /// <summary>
     /// The fewest channels at which the channels-last kernels pay off. Below it their vectors are mostly padding: the
-    /// seven DARTS ops' forward and backward on 64 × 2 × 28 × 28 took 39.7 ms channels-last and 17.9 ms NCHW, on
-    /// 4 channels 49.6 and 29.7 ms, while on 8 channels channels-last won (32.6 against 55.3 ms).
+    /// seven DARTS ops' forward and backward on 64 × 2 × 28 × 28 took 37.6 ms channels-last and 16.3 ms NCHW, on
+    /// 4 channels 47.4 and 28.0 ms, while on 8 channels channels-last won (24.3 against 47.8 ms): the benchmarks'
+    /// <c>op-layouts</c>.
     /// </summary>
     internal const int MinimumChannels = 8;
 
