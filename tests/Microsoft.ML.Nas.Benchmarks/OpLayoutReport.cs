@@ -1,7 +1,7 @@
-using System.Globalization;
 using Microsoft.ML.Nas.Runtime;
 using Microsoft.ML.Nas.Spaces.Ops;
 using TorchSharp;
+using static System.FormattableString;
 using static TorchSharp.torch;
 
 namespace Microsoft.ML.Nas.Benchmarks;
@@ -43,8 +43,6 @@ internal static class OpLayoutReport
     }
 
     private static string Layout(bool channelsLast) => channelsLast ? "channels-last" : "nchw";
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static double Time(nn.Module<Tensor, Tensor> op, int channels, bool channelsLast, BenchmarkArguments options)
     {

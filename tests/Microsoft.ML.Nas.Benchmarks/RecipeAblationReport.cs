@@ -41,7 +41,7 @@ internal static class RecipeAblationReport
         List<Architecture> architectures;
         if (random)
         {
-            architectures = Enumerable.Range(0, options.RandomArchitectures).Select(r => SearchVersusRandomReport.RandomArchitecture(space, seed: 1_000 + r)).ToList();
+            architectures = SearchVersusRandomReport.RandomArchitectures(space, options.RandomArchitectures);
         }
         else
         {

@@ -54,10 +54,10 @@ internal static class SearchVersusRandomReport
             Console.WriteLine($"  {name} found: {found.ToJson()}");
             var foundRuns = Retrain(name + " found", space, found, digits, trainIndices, options);
             var randomMeans = new List<double>();
-            for (int r = 0; r < options.RandomArchitectures; r++)
+            var draws = RandomArchitectures(space, options.RandomArchitectures);
+            for (int r = 0; r < draws.Count; r++)
             {
-                var architecture = RandomArchitecture(space, seed: 1_000 + r);
-                randomMeans.Add(Retrain($"{name} random {r + 1}", space, architecture, digits, trainIndices, options).Average());
+                randomMeans.Add(Retrain($"{name} random {r + 1}", space, draws[r], digits, trainIndices, options).Average());
             }
             if (randomMeans.Count == 0)
             {
@@ -82,8 +82,12 @@ internal static class SearchVersusRandomReport
         return nas.Architecture;
     }
 
+    /// <summary>The first <paramref name="count"/> uniform draws from the space, the same in every run and every report.</summary>
+    internal static List<Architecture> RandomArchitectures(SearchSpaceSpec space, int count) =>
+        Enumerable.Range(0, count).Select(r => RandomArchitecture(space, seed: 1_000 + r)).ToList();
+
     /// <summary>One uniform draw from the space: a random mutator's decisions on a freshly built supernet.</summary>
-    internal static Architecture RandomArchitecture(SearchSpaceSpec space, int seed)
+    private static Architecture RandomArchitecture(SearchSpaceSpec space, int seed)
     {
         using var supernet = SearchSpaceRegistry.Build(space, new SpaceContext([1, MnistDigits.Side, MnistDigits.Side], MnistDigits.ClassCount));
         using var mutator = new RandomMutator(supernet, seed);

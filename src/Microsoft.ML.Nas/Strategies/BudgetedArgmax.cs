@@ -82,12 +82,17 @@ internal static class BudgetedArgmax
             }
             var later = decided.Skip(d + 1).ToList();
             var weights = strengths[decision.Key];
+            bool LeavesRoom(int i)
+            {
+                // Without caps the later choices' least cost is fixed; with them it depends on the room this pick leaves.
+                var after = caps.Count == 0 ? null : room.After(decision.Key, i);
+                return Enumerable.Range(0, limits.Count).All(l =>
+                    used[l] + limits[l].Cost.Cost(decision.Key, i) + (after?.Minimum(limits[l].Cost, later, Runs) ?? laterMinimum[l]) <= limits[l].Max);
+            }
             int pick = Enumerable.Range(0, decision.CandidateCount)
                 .Where(i => Runs(decision, i) && room.Allows(decision.Key, i))
                 .OrderByDescending(i => weights[i]).ThenBy(i => i)
-                .Where(i => Enumerable.Range(0, limits.Count).All(l =>
-                    used[l] + limits[l].Cost.Cost(decision.Key, i) + (caps.Count == 0 ? laterMinimum[l] : room.After(decision.Key, i).Minimum(limits[l].Cost, later, Runs))
-                    <= limits[l].Max))
+                .Where(LeavesRoom)
                 .DefaultIfEmpty(-1).First();
             if (pick < 0)
             {

@@ -6,21 +6,14 @@ and 16, in NCHW (PyTorch's default layout, what NNI's trainers run). Medians ove
 """
 import argparse
 import statistics
-import time
-
 import torch
 
 from darts_step import ops
+from enas import measure
 
 
 def median_ms(op, x, warmup, steps):
-    times = []
-    for i in range(warmup + steps):
-        start = time.perf_counter()
-        op(x).sum().backward()
-        if i >= warmup:
-            times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    return statistics.median(measure(lambda: op(x).sum().backward(), warmup, steps))
 
 
 def main():
