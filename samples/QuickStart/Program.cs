@@ -3,7 +3,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Nas.Datasets;
 using Microsoft.ML.Nas.MLNet;
-using Microsoft.ML.Nas.Spaces;
 using QuickStart;
 
 // The main job: an ENAS search on the embedded MNIST digits (8,000 train / 2,000 test) through mlContext.Nas(), then
@@ -27,25 +26,7 @@ var digits = MnistDigits.Load();
 var train = digits.ToDataView(mlContext, digits.TrainIndices[..Math.Min(options.TrainRows, MnistDigits.TrainCount)]);
 var test = digits.TestData(mlContext);
 var progress = new ConsoleProgressBar();
-var enas = new EnasOptions
-{
-    SearchSpace = SearchSpaces.EnasMacro(layers: options.Layers, filters: options.Filters, growth: options.Growth),
-    ImageShape = (1, MnistDigits.Side, MnistDigits.Side),
-    Search =
-    {
-        Epochs = options.SearchEpochs, ChildSteps = options.ChildSteps, ControllerSteps = 10, ControllerAggregate = 2, ExportSamples = 8,
-        BatchSize = 64, LearningRate = 0.05, MaxParameters = options.MaxParameters, MaxLatency = options.MaxLatency,
-    },
-    Final =
-    {
-        Epochs = options.FinalEpochs, BatchSize = 64, LearningRate = options.FinalLearningRate, WeightDecay = options.FinalWeightDecay,
-        ShiftPixels = options.Shift, CutoutLength = options.Cutout, WarmupEpochs = options.Warmup, LabelSmoothing = options.LabelSmoothing,
-        WeightOptimizer = options.Optimizer, WeightAverageDecay = options.Ema,
-    },
-    FinalWidthMultiplier = options.FinalWidth, FinalDepthMultiplier = options.FinalDepth,
-    TimeBudget = options.Budget, SearchTimeFraction = options.SearchShare,
-    Device = options.Device, Threads = options.Threads, Progress = progress,
-};
+var enas = options.ToEnasOptions(progress);
 Console.WriteLine($"ENAS on MNIST digits: {enas.SearchSpace}, " +
                   (options.Budget is { } budget
                       ? $"a time budget of {budget} ({options.SearchShare:P0} to the search; epochs of {options.ChildSteps} child steps), final training ("

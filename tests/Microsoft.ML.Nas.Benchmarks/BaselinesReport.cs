@@ -101,7 +101,8 @@ internal static class BaselinesReport
         return options;
     }
 
-    internal static SearchSpaceSpec EnasSpace(BenchmarkArguments options) => SearchSpaces.EnasMacro(layers: 4, filters: 16, growth: options.Growth);
+    internal static SearchSpaceSpec EnasSpace(BenchmarkArguments options) =>
+        SearchSpaces.EnasMacro(layers: 4, filters: 16, growth: options.Growth, sharedReductions: options.SharedReductions);
 
     private static string EnasSpaceName(BenchmarkArguments options) =>
         options.Growth == 1 ? "enas-macro, 4 layers of 16" : $"enas-macro, 4 layers of 16, ×{options.Growth} at reductions";

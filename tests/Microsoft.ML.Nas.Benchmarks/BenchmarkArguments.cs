@@ -25,11 +25,17 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
     /// <summary>What enas-macro's reductions multiply the channels by in the ENAS, Random and SPOS entries (1: NNI's one channel count).</summary>
     public int Growth { get; init; } = 1;
 
+    /// <summary>The enas-macro spaces of the accuracy benchmarks in NNI's layout, one factorized reduction shared by all earlier outputs.</summary>
+    public bool SharedReductions { get; init; }
+
     /// <summary>The search's share of <see cref="BudgetSeconds"/> in a NAS Fit; null for <c>NasOptions.SearchTimeFraction</c>'s default.</summary>
     public double? SearchShare { get; init; }
 
     /// <summary>The recipe report's variants to run beside its base recipe (their keys); null for all.</summary>
     public string[]? Variants { get; init; }
+
+    /// <summary>The recipe report's architecture, an NNI-format JSON file, instead of a search's or random ones; null for none.</summary>
+    public string? ArchitectureFile { get; init; }
 
     /// <summary>The final-training recipe shared by every network of the baselines benchmark.</summary>
     public FinalRecipe Recipe { get; init; } = new();
@@ -48,8 +54,10 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
         double? budgetSeconds = null;
         int? trainRows = null;
         int growth = 1;
+        bool sharedReductions = false;
         double? searchShare = null;
         string[]? variants = null;
+        string? architectureFile = null;
         var recipe = new FinalRecipe();
         for (int i = 1; i < args.Length; i++)
         {
@@ -72,19 +80,21 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
                 case "--random": randomArchitectures = int.Parse(Value()); break;
                 case "--budget": budgetSeconds = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--growth": growth = int.Parse(Value()); break;
+                case "--shared-reductions": sharedReductions = true; break;
                 case "--search-share": searchShare = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--variants": variants = Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries); break;
+                case "--architecture": architectureFile = Value(); break;
                 default:
                     recipe = recipe.With(args[i], Value) ?? throw new ArgumentException(
                         $"Unknown option '{args[i]}': expected --rounds, --warmup, --steps, --threads, --device, --config, --epochs, --keep-freed, --slack, " +
-                        $"--seeds, --train, --search-epochs, --child-steps, --random, --budget, --growth, --search-share, --variants or {FinalRecipe.Usage}.");
+                        $"--seeds, --train, --search-epochs, --child-steps, --random, --budget, --growth, --shared-reductions, --search-share, --variants, --architecture or {FinalRecipe.Usage}.");
                     break;
             }
         }
         return new BenchmarkArguments(command, rounds, warmup, steps, threads, device, config, epochs, releaseFreedMemory, slack)
         {
             Seeds = seeds, TrainRows = trainRows, SearchEpochs = searchEpochs, ChildSteps = childSteps, Recipe = recipe, RandomArchitectures = randomArchitectures, BudgetSeconds = budgetSeconds,
-            Growth = growth, SearchShare = searchShare, Variants = variants,
+            Growth = growth, SharedReductions = sharedReductions, SearchShare = searchShare, Variants = variants, ArchitectureFile = architectureFile,
         };
     }
 }

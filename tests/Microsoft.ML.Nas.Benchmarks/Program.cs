@@ -36,7 +36,9 @@ using Microsoft.ML.Nas.Runtime;
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- latency [--config enas-macro|darts-cells|mlp] [--random 20] [--threads 2]
 //       (the latency table's predictions against measured forwards of random architectures at batch 1 and 256: the error)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- recipe [--config enas|darts] [--seeds 3] [--epochs 12] [recipe options as for baselines]
-//       (the found architecture retrained with the recipe and with one part of it changed at a time)
+//       [--architecture FILE]   (the found architecture, or FILE's, retrained with the recipe and with one part of it changed at a time)
+//   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- eval-gap --architecture FILE [--seeds 1] [--epochs 10] [--shared-reductions]
+//       [recipe options as for baselines]   (an enas-macro architecture retrained, then scored in evaluation mode, with batch statistics and re-estimated ones)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- time-budget [--budget 60] [--train N]
 //       (ENAS, DARTS and the MLP space with NasOptions.TimeBudget: Fit's wall time against the budget, planned epochs, accuracy)
 //   dotnet run -c Release --project tests/Microsoft.ML.Nas.Benchmarks -- enas-drift [--seeds 3] [--search-epochs 6] [--child-steps 150] [--config VARIANT]
@@ -104,6 +106,9 @@ switch (options.Command)
     case "recipe":
         RecipeAblationReport.Run(options);
         break;
+    case "eval-gap":
+        EvalGapReport.Run(options);
+        break;
     case "time-budget":
         TimeBudgetReport.Run(options);
         break;
@@ -117,7 +122,7 @@ switch (options.Command)
         BudgetsReport.Run(options);
         break;
     default:
-        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, gdas, pc-darts, spos, proxyless, transform, onnx, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data, search-vs-random, collapse, latency, recipe, time-budget, enas-drift, budgets, op-layouts.");
+        Console.Error.WriteLine($"Unknown benchmark '{options.Command}'. Known: plain-cnn, threads, enas, darts, gdas, pc-darts, spos, proxyless, transform, onnx, pool-kernels, mlnet-baselines, soak, baselines, busy-threads, sorted-data, search-vs-random, collapse, latency, recipe, eval-gap, time-budget, enas-drift, budgets, op-layouts.");
         return 2;
 }
 return 0;

@@ -14,9 +14,10 @@ namespace Microsoft.ML.Nas.Benchmarks;
 /// architecture ENAS finds (the baselines' search settings, seed 1) in enas-macro, whose networks have no drop-path or
 /// auxiliary head; <c>--config darts</c> DARTS's in darts-cells, varying those two. <c>enas-random</c> and
 /// <c>darts-random</c> retrain <c>--random N</c> architectures drawn uniformly from the space instead, so a recipe is
-/// not judged on one architecture. <c>--variants a,b</c> runs only the named variants beside the base recipe (<c>--variants base</c>: none). Each
-/// variant's difference to the base is paired (same architecture, same seed) and reported with the sd of those
-/// differences, so a reader can tell a gain from noise.
+/// not judged on one architecture; <c>--architecture FILE</c> (with <c>enas</c> or <c>darts</c>) retrains the one in that
+/// NNI-format JSON file, a run's exported architecture, say. <c>--variants a,b</c> runs only the named variants beside
+/// the base recipe (<c>--variants base</c>: none). Each variant's difference to the base is paired (same architecture,
+/// same seed) and reported with the sd of those differences, so a reader can tell a gain from noise.
 /// </summary>
 internal static class RecipeAblationReport
 {
@@ -33,7 +34,12 @@ internal static class RecipeAblationReport
         var digits = MnistDigits.Load();
         int[] trainIndices = digits.TrainIndices[..Math.Min(options.TrainRows ?? MnistDigits.TrainCount, MnistDigits.TrainCount)].ToArray();
         var recipe = options.Recipe;
-        string source = random ? $"{options.RandomArchitectures} random architectures" : "the found architecture";
+        if (random && options.ArchitectureFile is not null)
+        {
+            throw new ArgumentException("recipe --architecture retrains one architecture: use --config enas or darts with it.");
+        }
+        string source = random ? $"{options.RandomArchitectures} random architectures"
+            : options.ArchitectureFile is { } named ? $"the architecture in {named}" : "the found architecture";
         Console.WriteLine($"recipe: {(darts ? "darts-cells" : "enas-macro")}, {source}, {trainIndices.Length} train / {MnistDigits.TestCount} test digits, " +
             $"{options.Epochs} final epochs, {options.Seeds} seed(s), device {options.Device}");
         Console.WriteLine($"Base recipe: {recipe}");
@@ -42,6 +48,10 @@ internal static class RecipeAblationReport
         if (random)
         {
             architectures = SearchVersusRandomReport.RandomArchitectures(space, options.RandomArchitectures);
+        }
+        else if (options.ArchitectureFile is { } file)
+        {
+            architectures = [Architecture.Load(file)];
         }
         else
         {

@@ -122,7 +122,7 @@ internal sealed class SinglePathStepSession : IDisposable
         var space = new SpaceContext(config.SampleShape, 10);
         model = config.Network switch
         {
-            "enas-macro" => SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(layers: config.Layers, filters: 16), space),
+            "enas-macro" => SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(layers: config.Layers, filters: 16, sharedReductions: true), space),   // as pytorch/spos.py builds it
             "mlp" => SearchSpaceRegistry.Build(SearchSpaces.Mlp(layers: config.Layers, hidden: 128), space),
             "macro-chain" => new MacroChainNetwork(config.Layers, 16, (int)config.SampleShape[0], 10),
             _ => throw new ArgumentException($"Unknown benchmark network '{config.Network}'.", nameof(config)),

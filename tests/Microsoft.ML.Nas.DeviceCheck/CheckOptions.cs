@@ -41,12 +41,19 @@ internal sealed record CheckOptions
     /// <summary>Print the Fits' epoch lines (ML.NET's log of the NAS estimators).</summary>
     public bool Verbose { get; init; }
 
+    /// <summary>
+    /// When set, a third Fit: the main job (samples/QuickStart's defaults: ENAS on all 8,000 training digits, scored on
+    /// the 2,000 test digits) with this time budget on the device, saved, loaded on the CPU in a fresh process, compared.
+    /// </summary>
+    public TimeSpan? MainJobBudget { get; init; }
+
     /// <summary>libtorch's intra-op threads on the CPU; null for the library's default.</summary>
     public int? Threads { get; init; }
 
     public const string Usage =
         "usage: Microsoft.ML.Nas.DeviceCheck [check] [--require-cuda] [--quick] [--verbose] [--darts a,b|none] [--enas a,b|none] [--warmup N] [--steps N]\n" +
         "                                    [--fit-rows N] [--fit-epochs N] [--score-rows N] [--tolerance X] [--threads N]\n" +
+        "                                    [--main-job T (a time budget: 300s, 5m, ...)]\n" +
         "       Microsoft.ML.Nas.DeviceCheck load <model.zip> <rows> <scores file>";
 
     /// <summary>
@@ -79,6 +86,7 @@ internal sealed record CheckOptions
                 "--score-rows" => options with { ScoreRows = Math.Max(1, Count()) },
                 "--tolerance" => options with { Tolerance = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--threads" => options with { Threads = Math.Max(1, Count()) },
+                "--main-job" => options with { MainJobBudget = QuickStart.QuickStartOptions.Parse(["--budget", Value()]).Budget },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };
         }

@@ -32,9 +32,12 @@ internal static class FitRoundTrip
             };
         }
         var digits = MnistDigits.Load();
-        int rows = Math.Min(options.FitRows, MnistDigits.TrainCount);
+        bool mainJob = strategy == "main-job";
+        // The main job trains on every training digit and is scored on every test digit, as ./build.sh run is.
+        int rows = mainJob ? MnistDigits.TrainCount : Math.Min(options.FitRows, MnistDigits.TrainCount);
+        int scoreRows = mainJob ? digits.TestIndices.Length : Math.Min(options.ScoreRows, digits.TestIndices.Length);
         var train = digits.ToDataView(ml, digits.TrainIndices[..rows]);
-        var test = digits.ToDataView(ml, digits.TestIndices[..options.ScoreRows]);
+        var test = digits.ToDataView(ml, digits.TestIndices[..scoreRows]);
         IEstimator<ITransformer> nas = strategy switch
         {
             // The estimators' own image spaces (small ones in the quick budget). Drop-path draws on the device's
@@ -53,7 +56,8 @@ internal static class FitRoundTrip
                 Final = { Epochs = options.FitEpochs, CutoutLength = 8, DropPathProbability = 0.2 },
                 Device = device, Threads = options.Threads,
             }),
-            _ => throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "expected enas or darts"),
+            "main-job" => ml.Nas().Enas(MainJob(device, options)),
+            _ => throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "expected enas, darts or main-job"),
         };
         var clock = Stopwatch.StartNew();
         var model = ml.Transforms.Conversion.MapValueToKey("Label").Append(nas).Fit(train);
@@ -76,12 +80,14 @@ internal static class FitRoundTrip
         }
         string path = Path.Combine(workFolder, $"{strategy}-{expectedDevice}.zip");
         ml.Model.Save(model, train.Schema, path);
+        var history = transformer.History;
+        string budget = mainJob ? $" (a time budget of {options.MainJobBudget}: search {history.Search.Sum(e => e.Metrics["seconds"]):F0} s, final training {history.Final.Sum(e => e.Metrics["seconds"]):F0} s)" : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{strategy} Fit on {transformer.Device}: {transformer.Spec}, {rows} digits, {options.FitEpochs} search + {options.FitEpochs} final epochs in {fitSeconds:F1} s; " +
-            $"{transformer.ParameterCount:N0} parameters; accuracy {accuracy:P1} on {options.ScoreRows} test digits; saved {new FileInfo(path).Length / 1024.0:F0} KiB"));
+            $"{strategy} Fit on {transformer.Device}: {transformer.Spec}, {rows} digits, {history.Search.Count} search + {history.Final.Count} final epochs in {fitSeconds:F1} s{budget}; " +
+            $"{transformer.ParameterCount:N0} parameters; accuracy {accuracy:P2} on {scoreRows} test digits; saved {new FileInfo(path).Length / 1024.0:F0} KiB"));
 
         string scoresFile = Path.ChangeExtension(path, ".scores");
-        var (exitCode, output) = ChildProcess.Run(["load", path, options.ScoreRows.ToString(CultureInfo.InvariantCulture), scoresFile]);
+        var (exitCode, output) = ChildProcess.Run(["load", path, scoreRows.ToString(CultureInfo.InvariantCulture), scoresFile]);
         Console.WriteLine($"  fresh process: {output.Trim().Replace("\n", "\n  fresh process: ", StringComparison.Ordinal)}");
         if (exitCode != 0)
         {
@@ -102,6 +108,15 @@ internal static class FitRoundTrip
             throw new DeviceCheckFailure(string.Create(CultureInfo.InvariantCulture,
                 $"the {strategy} model's scores on {transformer.Device} and after loading on the CPU differ by up to {largest:E2} (tolerance {options.Tolerance:E0})"));
         }
+    }
+
+    /// <summary>./build.sh run's estimator options, on this device and with the check's budget and threads.</summary>
+    private static EnasOptions MainJob(string device, CheckOptions options)
+    {
+        var enas = QuickStart.QuickStartOptions.Parse(["--device", device]).ToEnasOptions(progress: null);
+        enas.TimeBudget = options.MainJobBudget;
+        enas.Threads = options.Threads;
+        return enas;
     }
 
     /// <summary>The <c>load</c> verb: loads a saved model with a fresh MLContext, scores test digits, writes the scores.</summary>

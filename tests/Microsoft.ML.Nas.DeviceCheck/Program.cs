@@ -70,7 +70,7 @@ static int Check(CheckOptions options)
     string work = Directory.CreateTempSubdirectory("nas-device-check").FullName;
     try
     {
-        foreach (string strategy in (string[])["enas", "darts"])
+        foreach (string strategy in options.MainJobBudget is null ? ["enas", "darts"] : (string[])["enas", "darts", "main-job"])
         {
             FitRoundTrip.Run(strategy, cuda ? "cuda" : "cpu", options, work);
         }

@@ -157,7 +157,6 @@ public sealed partial class OnnxTranslation
     {
         var current = Module(Child<nn.Module>(network, "stem"), input, "stem");
         var layers = Items<EnasMacroLayer>(network, "layers");
-        var reductions = Items<FactorizedReduce>(network, "reductions");
         var outputs = new List<OnnxValue>();
         for (int i = 0; i < layers.Count; i++)
         {
@@ -170,7 +169,11 @@ public sealed partial class OnnxTranslation
             if (reduction >= 0)
             {
                 // Only the reduced outputs a later layer reads stay in the graph.
-                outputs = outputs.Select(o => Module(reductions[reduction], o, $"reductions.{reduction}")).ToList();
+                outputs = outputs.Select((o, source) =>
+                {
+                    var (module, path) = network.ReductionOf(reduction, source);
+                    return Module(module, o, path);
+                }).ToList();
                 current = outputs[^1];
             }
         }

@@ -43,10 +43,20 @@ public static class SearchSpaces
     /// What each of the two reductions multiplies the channels by, 1 to 4: NNI's 1 keeps one channel count throughout;
     /// 2 doubles them where the size halves, as most hand-designed CNNs do. The spec records it only when it is not 1.
     /// </param>
+    /// <param name="sharedReductions">
+    /// False (default): every earlier layer's output has its own factorized reduction at each reduction point, as in the
+    /// ENAS paper's code (the spec records <c>reductions=per-input</c>). True: NNI's example's layout, one shared by all
+    /// of them, whose batch norm mixes their statistics, so the trained network loses accuracy in evaluation mode
+    /// (<see cref="EnasMacroNetwork"/>); a spec without the parameter, as saved models from before it have, means this.
+    /// </param>
     public static SearchSpaceSpec EnasMacro(int layers = EnasMacroSpace.DefaultLayers, int filters = EnasMacroSpace.DefaultFilters, double dropout = 0,
-        int growth = EnasMacroSpace.DefaultGrowth)
+        int growth = EnasMacroSpace.DefaultGrowth, bool sharedReductions = false)
     {
         var parameters = new Dictionary<string, object> { ["layers"] = layers, ["filters"] = filters, ["dropout"] = dropout };
+        if (!sharedReductions)
+        {
+            parameters["reductions"] = EnasMacroSpace.PerInputReductions;
+        }
         if (growth != EnasMacroSpace.DefaultGrowth)
         {
             // Models saved before growth existed carry no such parameter; a spec equal to theirs keeps loading them.

@@ -30,7 +30,7 @@ internal sealed class EnasStepSession : IDisposable
         data = BenchmarkImages.Create(config.Digits, config.SampleShape, config.BatchSize * 40, Device);
         var spec = config.Micro
             ? SearchSpaces.EnasMicro(layers: 3, nodes: 5, channels: 8, auxiliary: false, dropout: 0)
-            : SearchSpaces.EnasMacro(layers: 6, filters: 16);
+            : SearchSpaces.EnasMacro(layers: 6, filters: 16, sharedReductions: true);   // pytorch/enas.py's (NNI's) layout
         model = SearchSpaceRegistry.Build(spec, new SpaceContext(config.SampleShape, 10));
         var options = new EnasTrainerOptions
         {

@@ -16,7 +16,10 @@ concatenated and channel-shuffled in K groups; a node weighs its edges by softma
 them; written from those semantics, not copied.
 
     /usr/bin/python3 tests/Microsoft.ML.Nas.Benchmarks/pytorch/darts_step.py [--strategy darts|gdas|pc-darts] --config mnist-first
-        [--warmup 1] [--steps 5] [--threads 2]
+        [--warmup 1] [--steps 5] [--threads 2] [--device cpu|cuda]
+
+On cuda the data lives on the device and each timed step is synchronized before and after, as the C# device check times
+its steps (tests/Microsoft.ML.Nas.DeviceCheck).
 """
 import argparse
 import resource
@@ -219,19 +222,22 @@ def main():
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--steps", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     args = parser.parse_args()
+    device = torch.device(args.device)
     cin, size, c, layers, batch, unrolled = CONFIGS[args.config]
     if unrolled and args.strategy != "darts":
         parser.error(f"{args.strategy} is first order: use a -first configuration")
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    model = Network(cin, c, 10, layers, args.strategy)
+    model = Network(cin, c, 10, layers, args.strategy).to(device)
     alphas = list(model.alphas.parameters()) + list(model.betas.parameters())
     weights = [p for n, p in model.named_parameters() if not n.startswith(("alphas.", "betas."))]
     w_optim = torch.optim.SGD(weights, LR, momentum=MOMENTUM, weight_decay=WD)
     a_optim = torch.optim.Adam(alphas, 3e-4, betas=(0.5, 0.999), weight_decay=1e-3)
-    data = torch.randn(16 * batch, cin, size, size)
-    labels = torch.randint(0, 10, (16 * batch,))
+    data = torch.randn(16 * batch, cin, size, size).to(device)
+    labels = torch.randint(0, 10, (16 * batch,)).to(device)
+    synchronize = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
 
     def architecture_step(xt, yt, xv, yv):
         a_optim.zero_grad()
@@ -262,12 +268,16 @@ def main():
         step(i)
     times = []
     for i in range(args.steps):
+        synchronize()
         start = time.perf_counter()
         step(i)
+        synchronize()
         times.append((time.perf_counter() - start) * 1000)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     name = args.config if args.strategy == "darts" else f"{args.strategy}-{args.config}"
-    print(f"RESULT pytorch {torch.__version__} config={name} step_ms={statistics.median(times):.0f} peak_rss_mib={peak:.0f} threads={args.threads}")
+    cuda = f" device=cuda cuda_peak_allocated_mib={torch.cuda.max_memory_allocated() / 2**20:.0f}" if device.type == "cuda" else ""
+    print(f"RESULT pytorch {torch.__version__} config={name} step_ms={statistics.median(times):.{2 if cuda else 0}f} "
+          f"peak_rss_mib={peak:.0f} threads={args.threads}{cuda}")
 
 if __name__ == "__main__":
     main()

@@ -11,15 +11,25 @@ namespace Microsoft.ML.Nas.Spaces.Enas;
 /// L/3 − 1 and 2L/3 − 1 (L = layers; none below 3 layers), then global average pooling, dropout and a linear classifier.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Each earlier output has its own factorized reduction, as in the ENAS paper's code. NNI's example shares one per
+/// reduction point among all of them (<c>sharedReductions</c>, the layout of models saved before this choice existed):
+/// its batch norm then keeps one set of running statistics for several differently distributed tensors, so a trained
+/// network scores far worse in evaluation mode than with batch statistics whenever a layer after a reduction reads an
+/// earlier layer (measured: 95.15 % against 99.45 % on the test digits, where its own reductions give 99.25 %).
+/// </para>
+/// <para>
 /// NNI's network keeps one channel count throughout. With a <c>growth</c> above 1 each reduction also multiplies the
 /// channels by it (as most hand-designed CNNs double them where they halve the size), so the layers after the first
 /// reduction have <c>filters × growth</c> channels and those after the second <c>filters × growth²</c>.
+/// </para>
 /// </remarks>
 public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly ConvBn stem;
     private readonly ModuleList<EnasMacroLayer> layers;
-    private readonly ModuleList<FactorizedReduce> reductions;
+    // Per reduction point: one FactorizedReduce for every earlier output (a ModuleList of them), or NNI's one shared.
+    private readonly ModuleList<nn.Module> reductions;
     private readonly int[] reductionAfter;
     private readonly int[] layerChannels;
     private readonly nn.Module<Tensor, Tensor> dropout;
@@ -32,7 +42,10 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
     /// <param name="classes">Number of classes.</param>
     /// <param name="dropout">Dropout rate before the classifier (NNI: 0).</param>
     /// <param name="growth">What each reduction multiplies the channels by (NNI: 1, one channel count throughout).</param>
-    public EnasMacroNetwork(int layers, int filters, int inputChannels, int classes, double dropout = 0, int growth = 1)
+    /// <param name="sharedReductions">
+    /// NNI's layout: one factorized reduction per reduction point for all earlier outputs, instead of one for each.
+    /// </param>
+    public EnasMacroNetwork(int layers, int filters, int inputChannels, int classes, double dropout = 0, int growth = 1, bool sharedReductions = false)
         : base(nameof(EnasMacroNetwork))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
@@ -45,6 +58,7 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
         Layers = layers;
         Filters = filters;
         Growth = growth;
+        SharedReductions = sharedReductions;
         int distance = layers / 3;
         reductionAfter = distance > 0 ? [distance - 1, 2 * distance - 1] : [];
         layerChannels = new int[layers];
@@ -58,8 +72,10 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
         }
         stem = new ConvBn(inputChannels, filters);
         this.layers = new ModuleList<EnasMacroLayer>(Enumerable.Range(0, layers).Select(i => new EnasMacroLayer(i, layerChannels[i])).ToArray());
-        reductions = new ModuleList<FactorizedReduce>(reductionAfter
-            .Select(after => new FactorizedReduce(layerChannels[after], layerChannels[after] * growth, affine: false, relu: false)).ToArray());
+        FactorizedReduce Reduce(int after) => new(layerChannels[after], layerChannels[after] * growth, affine: false, relu: false);
+        reductions = new ModuleList<nn.Module>(reductionAfter
+            .Select(after => sharedReductions ? Reduce(after) : (nn.Module)new ModuleList<FactorizedReduce>(Enumerable.Range(0, after + 1).Select(_ => Reduce(after)).ToArray()))
+            .ToArray());
         this.dropout = nn.Dropout(dropout);
         classifier = nn.Linear(OutputChannels, classes);
         RegisterComponents();
@@ -74,6 +90,9 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
     /// <summary>What each reduction multiplies the channels by (1: one channel count throughout).</summary>
     public int Growth { get; }
 
+    /// <summary>Whether each reduction point has one factorized reduction for all earlier outputs (NNI's layout).</summary>
+    public bool SharedReductions { get; }
+
     /// <summary>Channels of layer <paramref name="index"/>'s output.</summary>
     public int ChannelsOf(int index) => layerChannels[index];
 
@@ -82,6 +101,13 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
 
     /// <summary>The layers after which every output so far is halved in size.</summary>
     public IReadOnlyList<int> ReductionAfter => reductionAfter;
+
+    /// <summary>The factorized reduction that reduction point <paramref name="reduction"/> applies to layer <paramref name="source"/>'s output, and its path.</summary>
+    internal (FactorizedReduce Module, string Path) ReductionOf(int reduction, int source) => reductions[reduction] switch
+    {
+        FactorizedReduce shared => (shared, $"reductions.{reduction}"),
+        var own => (((ModuleList<FactorizedReduce>)own)[source], $"reductions.{reduction}.{source}"),
+    };
 
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
@@ -104,7 +130,7 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
             int reduction = Array.IndexOf(reductionAfter, i);
             if (reduction >= 0)
             {
-                var reduced = outputs.Select(output => reductions[reduction].call(output)).ToList();
+                var reduced = outputs.Select((output, source) => ReductionOf(reduction, source).Module.call(output)).ToList();
                 outputs.ForEach(output => output.Dispose());
                 outputs = reduced;
                 current = outputs[^1];

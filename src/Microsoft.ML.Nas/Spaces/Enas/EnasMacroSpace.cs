@@ -12,7 +12,13 @@ internal sealed class EnasMacroSpace : BuiltInSpace
 
     public override string Kind => SearchSpaces.EnasMacroKind;
 
-    protected override IReadOnlyList<string> ParameterNames { get; } = ["layers", "filters", "dropout", "growth"];
+    /// <summary>The <c>reductions</c> value of the paper's layout (a factorized reduction for each earlier output).</summary>
+    public const string PerInputReductions = "per-input";
+
+    /// <summary>The <c>reductions</c> value of NNI's layout (one per reduction point), what a spec without the parameter means.</summary>
+    public const string SharedReductions = "shared";
+
+    protected override IReadOnlyList<string> ParameterNames { get; } = ["layers", "filters", "dropout", "growth", "reductions"];
 
     protected override nn.Module<Tensor, Tensor> Create(SearchSpaceSpec spec, SpaceContext context)
     {
@@ -32,7 +38,13 @@ internal sealed class EnasMacroSpace : BuiltInSpace
         {
             throw new ArgumentException($"Parameter 'growth' of search space '{Kind}' (what each reduction multiplies the channels by) must lie in 1..4; got {growth}.", nameof(spec));
         }
-        return new EnasMacroNetwork(layers, filters, channels, context.ClassCount, Dropout(spec, 0), growth);
+        // Specs written before the choice existed (saved models among them) have no 'reductions': NNI's layout, theirs.
+        string reductions = spec.GetString("reductions", SharedReductions);
+        if (reductions is not (PerInputReductions or SharedReductions))
+        {
+            throw new ArgumentException($"Parameter 'reductions' of search space '{Kind}' must be '{PerInputReductions}' (a factorized reduction for each earlier layer) or '{SharedReductions}' (NNI's one per reduction point); got '{reductions}'.", nameof(spec));
+        }
+        return new EnasMacroNetwork(layers, filters, channels, context.ClassCount, Dropout(spec, 0), growth, sharedReductions: reductions == SharedReductions);
     }
 
     // Filters stay even: the factorized reductions split them in halves.

@@ -29,9 +29,76 @@ public sealed class EnasMacroNetworkTests
         using var model = (EnasMacroNetwork)SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(layers, filters), new SpaceContext([inputChannels, 28, 28], classes));
         long c = filters;
         long stem = inputChannels * c * 9 + 2 * c;
-        long reductions = model.ReductionAfter.Count * c * c;
+        // A factorized reduction (two 1×1 convs to C/2 each, C²) for each output so far at each reduction point.
+        long reductions = model.ReductionAfter.Sum(after => after + 1) * c * c;
         long classifier = c * classes + classes;
         Assert.AreEqual(stem + layers * LayerParameters(c) + reductions + classifier, Parameters(model));
+
+        // NNI's layout: one per reduction point, under the path saved models have.
+        using var nni = (EnasMacroNetwork)SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(layers, filters, sharedReductions: true), new SpaceContext([inputChannels, 28, 28], classes));
+        Assert.IsTrue(nni.SharedReductions);
+        Assert.AreEqual(Parameters(model) - reductions + nni.ReductionAfter.Count * c * c, Parameters(nni));
+        Assert.IsTrue(nni.state_dict().ContainsKey("reductions.0.conv1.weight"));
+        Assert.IsTrue(model.state_dict().ContainsKey($"reductions.1.{model.ReductionAfter[1]}.conv1.weight"));
+    }
+
+    [TestMethod]
+    public void A_spec_without_reductions_is_nnis_layout_so_models_saved_before_the_choice_still_load()
+    {
+        Assert.AreEqual("per-input", SearchSpaces.EnasMacro().GetString("reductions"));
+        Assert.IsFalse(SearchSpaces.EnasMacro(sharedReductions: true).Parameters.ContainsKey("reductions"));
+        var old = new SearchSpaceSpec("enas-macro", new Dictionary<string, object> { ["layers"] = 3, ["filters"] = 4, ["dropout"] = 0.0 });
+        Assert.AreEqual(SearchSpaces.EnasMacro(layers: 3, filters: 4, sharedReductions: true), old);
+        using var model = (EnasMacroNetwork)SearchSpaceRegistry.Build(old, Mnist);
+        Assert.IsTrue(model.SharedReductions);
+        Assert.AreEqual("per-input", SearchSpaces.EnasMacro(layers: 3, filters: 4).Scaled(2).GetString("reductions"), "a widened spec keeps its layout");
+        var error = Assert.ThrowsExactly<ArgumentException>(() => SearchSpaceRegistry.Build(old.With("reductions", "each"), Mnist));
+        StringAssert.Contains(error.Message, "'reductions'");
+        StringAssert.Contains(error.Message, "'per-input'");
+    }
+
+    // Batch norms whose running statistics are the average over every batch they saw (momentum null), reset.
+    private static void AverageStatisticsFromNowOn(nn.Module model)
+    {
+        foreach (var norm in model.modules().OfType<TorchSharp.Modules.BatchNorm2d>())
+        {
+            norm.reset_running_stats();
+            norm.momentum = null;
+        }
+    }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void Once_every_batch_norm_has_the_statistics_of_one_batch_evaluation_mode_scores_that_batch_as_training_mode_does(bool shared)
+    {
+        // Layer 2 reads layer 0 through a skip, so the second reduction point reduces two different tensors: with its
+        // own reduction each, every batch norm sees one distribution and its running statistics become that batch's
+        // own; NNI's shared reduction averages two distributions into statistics that fit neither.
+        using var threads = new SingleThread();
+        manual_seed(5);
+        using var model = SearchSpaceRegistry.Build(SearchSpaces.EnasMacro(layers: 3, filters: 8, sharedReductions: shared), Mnist);
+        FixedArchitecture.Apply(model, Architecture.FromJson("""
+            {"layer_0_op": "conv3x3", "layer_1_op": "sepconv5x5", "layer_1_skip": [], "layer_2_op": "conv3x3", "layer_2_skip": ["layer_0"]}
+            """));
+        var digits = Microsoft.ML.Nas.Datasets.MnistDigits.Load();
+        int[] rows = digits.TrainIndices[..256].ToArray();
+        using var batch = tensor(digits.GetFeatures(rows), [rows.Length, 1, 28, 28]);
+        using var noGrad = no_grad();
+        AverageStatisticsFromNowOn(model);
+        model.train();
+        using var training = model.call(batch);
+        model.eval();
+        using var evaluation = model.call(batch);
+        double gap = (evaluation - training).abs().max().item<float>() / training.abs().max().item<float>();
+        if (shared)
+        {
+            Assert.IsGreaterThan(0.05, gap, "NNI's shared reduction: its running statistics mix two tensors");
+        }
+        else
+        {
+            Assert.IsLessThan(0.01, gap, "each reduction's statistics are its own tensor's (the rest is unbiased vs biased variance)");
+        }
     }
 
     [TestMethod]
@@ -44,8 +111,9 @@ public sealed class EnasMacroNetworkTests
         Assert.AreEqual(32, model.OutputChannels);
         long stem = 1 * 8 * 9 + 2 * 8;
         long layers = channels.Sum(c => LayerParameters(c));
-        // Each factorized reduction: two 1×1 convs from C_in channels to half of C_out each, no bias.
-        long reductions = 8 * 16 + 16 * 32;
+        // Each factorized reduction: two 1×1 convs from C_in channels to half of C_out each, no bias; one for each of
+        // the 2 outputs at the first reduction point (after layer 1) and the 4 at the second (after layer 3).
+        long reductions = 2 * 8 * 16 + 4 * 16 * 32;
         long classifier = 32 * 10 + 10;
         Assert.AreEqual(stem + layers + reductions + classifier, Parameters(model));
 
