@@ -169,11 +169,7 @@ public sealed partial class OnnxTranslation
             if (reduction >= 0)
             {
                 // Only the reduced outputs a later layer reads stay in the graph.
-                outputs = outputs.Select((o, source) =>
-                {
-                    var (module, path) = network.ReductionOf(reduction, source);
-                    return Module(module, o, path);
-                }).ToList();
+                outputs = outputs.Select((o, source) => Module(network.ReductionOf(reduction, source), o, network.ReductionPathOf(reduction, source))).ToList();
                 current = outputs[^1];
             }
         }

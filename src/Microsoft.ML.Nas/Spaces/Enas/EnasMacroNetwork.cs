@@ -102,12 +102,16 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The layers after which every output so far is halved in size.</summary>
     public IReadOnlyList<int> ReductionAfter => reductionAfter;
 
-    /// <summary>The factorized reduction that reduction point <paramref name="reduction"/> applies to layer <paramref name="source"/>'s output, and its path.</summary>
-    internal (FactorizedReduce Module, string Path) ReductionOf(int reduction, int source) => reductions[reduction] switch
+    /// <summary>The factorized reduction that reduction point <paramref name="reduction"/> applies to layer <paramref name="source"/>'s output.</summary>
+    internal FactorizedReduce ReductionOf(int reduction, int source) => reductions[reduction] switch
     {
-        FactorizedReduce shared => (shared, $"reductions.{reduction}"),
-        var own => (((ModuleList<FactorizedReduce>)own)[source], $"reductions.{reduction}.{source}"),
+        FactorizedReduce shared => shared,
+        var own => ((ModuleList<FactorizedReduce>)own)[source],
     };
+
+    /// <summary>The module path of <see cref="ReductionOf"/>'s reduction (for the ONNX export's node names).</summary>
+    internal string ReductionPathOf(int reduction, int source) =>
+        SharedReductions ? $"reductions.{reduction}" : $"reductions.{reduction}.{source}";
 
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
@@ -130,7 +134,7 @@ public sealed class EnasMacroNetwork : nn.Module<Tensor, Tensor>
             int reduction = Array.IndexOf(reductionAfter, i);
             if (reduction >= 0)
             {
-                var reduced = outputs.Select((output, source) => ReductionOf(reduction, source).Module.call(output)).ToList();
+                var reduced = outputs.Select((output, source) => ReductionOf(reduction, source).call(output)).ToList();
                 outputs.ForEach(output => output.Dispose());
                 outputs = reduced;
                 current = outputs[^1];
