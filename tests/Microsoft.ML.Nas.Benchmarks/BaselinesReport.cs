@@ -32,7 +32,8 @@ internal static class BaselinesReport
     }
 
     /// <param name="Epochs">The epochs trained: "search / final" for a NAS Fit, the count for a torch network, empty for ML.NET's trainers.</param>
-    internal sealed record Result(double Accuracy, long? Parameters, double Seconds, string Epochs = "");
+    /// <param name="Architecture">A NAS Fit's found architecture as one line of NNI-format JSON; empty for the others.</param>
+    internal sealed record Result(double Accuracy, long? Parameters, double Seconds, string Epochs = "", string Architecture = "");
 
     public static void Run(BenchmarkArguments options)
     {
@@ -45,9 +46,10 @@ internal static class BaselinesReport
         TimeSpan? budget = options.BudgetSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
         Console.WriteLine($"MNIST digits {trainIndices.Length} train / {MnistDigits.TestCount} test, " +
             (budget is { } length ? $"a time budget of {length.TotalSeconds:F0} s per network (NAS: search and final training together)" : $"{options.Epochs} final epochs, {options.SearchEpochs} search epochs") +
-            $", {options.Seeds} seed(s), {threads} torch threads, device {device} (machine may be loaded)");
+            $", {options.Seeds} seed(s) from {options.FirstSeed}, {threads} torch threads, device {device} (machine may be loaded)");
         Console.WriteLine($"Final recipe: {options.Recipe}");
-        Console.WriteLine($"Searched spaces: {EnasSpace(options)}, {DartsSpace}; torch networks' times leave out reading the data, ML.NET's include it.");
+        Console.WriteLine($"Searched spaces: {EnasSpace(options)}, {DartsSpace}; torch networks' times leave out reading the data, ML.NET's include it; " +
+            $"ENAS's controller baseline starts {(options.BaselineFromFirstReward ? "at its first reward" : "at 0 (NNI)")}.");
 
         Entry[] all =
         [
@@ -69,14 +71,14 @@ internal static class BaselinesReport
             throw new ArgumentException($"--config takes a comma-separated list of {string.Join(", ", all.Select(e => e.Key))}; got '{options.Config}'.");
         }
         var results = entries.ToDictionary(e => e.Name, _ => new List<Result>());
-        for (int seed = 1; seed <= options.Seeds; seed++)
+        for (int seed = options.FirstSeed; seed < options.FirstSeed + options.Seeds; seed++)
         {
             foreach (var entry in entries)
             {
                 var result = entry.Run(seed);
                 results[entry.Name].Add(result);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  seed {seed}  {entry.Name,-44} accuracy {result.Accuracy:P2}  parameters {Count(result.Parameters),9}  {result.Seconds,7:F1} s  epochs {result.Epochs}"));
+                    $"  seed {seed}  {entry.Name,-44} accuracy {result.Accuracy:P2}  parameters {Count(result.Parameters),9}  {result.Seconds,7:F1} s  epochs {result.Epochs}  {result.Architecture}").TrimEnd());
             }
         }
         Console.WriteLine();
@@ -102,10 +104,10 @@ internal static class BaselinesReport
     }
 
     internal static SearchSpaceSpec EnasSpace(BenchmarkArguments options) =>
-        SearchSpaces.EnasMacro(layers: 4, filters: 16, growth: options.Growth, sharedReductions: options.SharedReductions);
+        SearchSpaces.EnasMacro(layers: options.Layers, filters: 16, growth: options.Growth, sharedReductions: options.SharedReductions);
 
     private static string EnasSpaceName(BenchmarkArguments options) =>
-        options.Growth == 1 ? "enas-macro, 4 layers of 16" : $"enas-macro, 4 layers of 16, ×{options.Growth} at reductions";
+        $"enas-macro, {options.Layers} layers of 16" + (options.Growth == 1 ? "" : $", ×{options.Growth} at reductions");
 
     internal static readonly SearchSpaceSpec DartsSpace = SearchSpaces.DartsCells(channels: 8, layers: 3, nodes: 3);
 
@@ -115,7 +117,11 @@ internal static class BaselinesReport
         var enas = new EnasOptions
         {
             SearchSpace = EnasSpace(options), ImageShape = (1, MnistDigits.Side, MnistDigits.Side), FinalWidthMultiplier = options.Recipe.Width,
-            Search = { Epochs = options.SearchEpochs, ChildSteps = options.ChildSteps, ControllerSteps = 10, ControllerAggregate = 2, ExportSamples = 8, LearningRate = 0.05 },
+            Search =
+            {
+                Epochs = options.SearchEpochs, ChildSteps = options.ChildSteps, ControllerSteps = 10, ControllerAggregate = 2, ExportSamples = 8, LearningRate = 0.05,
+                BaselineFromFirstReward = options.BaselineFromFirstReward,
+            },
             Device = options.Device, Threads = options.Threads,
         };
         options.Recipe.ApplyTo(enas.Final, options.Epochs);
@@ -192,7 +198,8 @@ internal static class BaselinesReport
             double seconds = clock.Elapsed.TotalSeconds;
             var nas = ((IEnumerable<ITransformer>)model).OfType<NasTransformer>().SingleOrDefault();
             string epochs = nas is null ? "" : $"{nas.History.Search.Count} / {nas.History.Final.Count}";
-            var result = new Result(metrics.MicroAccuracy, nas?.ParameterCount ?? parameters, seconds, epochs);
+            string architecture = nas is null ? "" : string.Join(" ", nas.Architecture.ToJson().Split((char[])['\n', '\r'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            var result = new Result(metrics.MicroAccuracy, nas?.ParameterCount ?? parameters, seconds, epochs, architecture);
             nas?.Dispose();
             return result;
         });

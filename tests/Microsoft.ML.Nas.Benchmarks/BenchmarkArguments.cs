@@ -4,7 +4,7 @@ namespace Microsoft.ML.Nas.Benchmarks;
 internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup, int Steps, int? Threads, string Device, string? Config = null, int Epochs = 12,
     bool ReleaseFreedMemory = true, double FreedMemorySlack = Runtime.NativeMemoryGuard.DefaultSlack)
 {
-    /// <summary>Runs with seeds 1..Seeds (baselines: mean ± sd over them).</summary>
+    /// <summary>How many seeds a run uses: 1..Seeds (baselines: from <see cref="FirstSeed"/>, with mean ± sd over them).</summary>
     public int Seeds { get; init; } = 1;
 
     /// <summary>Training rows of the embedded split to use; null for all 8,000.</summary>
@@ -22,6 +22,9 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
     /// <summary>ENAS child steps per search epoch (baselines).</summary>
     public int ChildSteps { get; init; } = 150;
 
+    /// <summary>The layers of the enas-macro space that the accuracy benchmarks search (4).</summary>
+    public int Layers { get; init; } = 4;
+
     /// <summary>What enas-macro's reductions multiply the channels by in the ENAS, Random and SPOS entries (1: NNI's one channel count).</summary>
     public int Growth { get; init; } = 1;
 
@@ -30,6 +33,15 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
 
     /// <summary>The search's share of <see cref="BudgetSeconds"/> in a NAS Fit; null for <c>NasOptions.SearchTimeFraction</c>'s default.</summary>
     public double? SearchShare { get; init; }
+
+    /// <summary>
+    /// Whether the ENAS entries' controller baseline starts at its first reward (<c>EnasTrainerOptions.BaselineFromFirstReward</c>)
+    /// instead of NNI's 0.
+    /// </summary>
+    public bool BaselineFromFirstReward { get; init; }
+
+    /// <summary>The baselines report's first of <see cref="Seeds"/> consecutive seeds (1), so that a run can add seeds to an earlier one.</summary>
+    public int FirstSeed { get; init; } = 1;
 
     /// <summary>The recipe report's variants to run beside its base recipe (their keys); null for all.</summary>
     public string[]? Variants { get; init; }
@@ -53,8 +65,9 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
         int seeds = 1, searchEpochs = 6, childSteps = 150, randomArchitectures = 5;
         double? budgetSeconds = null;
         int? trainRows = null;
-        int growth = 1;
-        bool sharedReductions = false;
+        int growth = 1, layers = 4;
+        bool sharedReductions = false, baselineFromFirstReward = false;
+        int firstSeed = 1;
         double? searchShare = null;
         string[]? variants = null;
         string? architectureFile = null;
@@ -80,21 +93,24 @@ internal sealed record BenchmarkArguments(string Command, int Rounds, int Warmup
                 case "--random": randomArchitectures = int.Parse(Value()); break;
                 case "--budget": budgetSeconds = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--growth": growth = int.Parse(Value()); break;
+                case "--layers": layers = int.Parse(Value()); break;
                 case "--shared-reductions": sharedReductions = true; break;
+                case "--baseline-from-first-reward": baselineFromFirstReward = true; break;
+                case "--first-seed": firstSeed = int.Parse(Value()); break;
                 case "--search-share": searchShare = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--variants": variants = Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries); break;
                 case "--architecture": architectureFile = Value(); break;
                 default:
                     recipe = recipe.With(args[i], Value) ?? throw new ArgumentException(
                         $"Unknown option '{args[i]}': expected --rounds, --warmup, --steps, --threads, --device, --config, --epochs, --keep-freed, --slack, " +
-                        $"--seeds, --train, --search-epochs, --child-steps, --random, --budget, --growth, --shared-reductions, --search-share, --variants, --architecture or {FinalRecipe.Usage}.");
+                        $"--seeds, --train, --search-epochs, --child-steps, --random, --budget, --first-seed, --layers, --growth, --shared-reductions, --baseline-from-first-reward, --search-share, --variants, --architecture or {FinalRecipe.Usage}.");
                     break;
             }
         }
         return new BenchmarkArguments(command, rounds, warmup, steps, threads, device, config, epochs, releaseFreedMemory, slack)
         {
             Seeds = seeds, TrainRows = trainRows, SearchEpochs = searchEpochs, ChildSteps = childSteps, Recipe = recipe, RandomArchitectures = randomArchitectures, BudgetSeconds = budgetSeconds,
-            Growth = growth, SharedReductions = sharedReductions, SearchShare = searchShare, Variants = variants, ArchitectureFile = architectureFile,
+            Growth = growth, Layers = layers, SharedReductions = sharedReductions, BaselineFromFirstReward = baselineFromFirstReward, FirstSeed = firstSeed, SearchShare = searchShare, Variants = variants, ArchitectureFile = architectureFile,
         };
     }
 }
