@@ -31,7 +31,7 @@ Console.WriteLine($"ENAS on MNIST digits: {enas.SearchSpace}, " +
                   (options.Budget is { } budget
                       ? $"a time budget of {budget} ({options.SearchShare:P0} to the search; epochs of {options.ChildSteps} child steps), final training ("
                       : $"{options.SearchEpochs} search epochs × {options.ChildSteps} child steps, {options.FinalEpochs} final epochs (") +
-                  $"width ×{options.FinalWidth}, depth ×{options.FinalDepth}, {options.Optimizer} {options.FinalLearningRate}, " +
+                  $"width {(options.FinalWidth is { } width ? $"×{width}" : $"chosen for {options.FinalMinimumEpochs} epochs")}, depth ×{options.FinalDepth}, {options.Optimizer} {options.FinalLearningRate}, " +
                   $"warm-up {options.Warmup}, label smoothing {options.LabelSmoothing}, EMA {options.Ema}), " +
                   (options.MaxParameters is { } maxParameters ? $"at most {maxParameters:N0} parameters, " : "") +
                   (options.MaxLatency is { } maxLatency ? $"at most {maxLatency.TotalMilliseconds:0.###} ms per digit, " : "") + $"device {options.Device}");
@@ -64,7 +64,7 @@ foreach (var epoch in nas.History.Epochs)
 {
     Console.WriteLine($"  {epoch.Phase} epoch {epoch.Epoch + 1}: loss {epoch.Metrics["loss"]:F4}, training accuracy {epoch.Metrics["accuracy"]:P2}, {epoch.Metrics["seconds"]:F1} s");
 }
-Console.WriteLine($"Found architecture ({nas.ParameterCount:N0} parameters):");
+Console.WriteLine($"Found architecture ({nas.ParameterCount:N0} parameters, trained as {nas.Spec}):");
 if (nas.History.Search[^1].Metrics.TryGetValue("predictedLatencyMs", out double predictedLatency)
     && nas.History.Final[^1].Metrics.TryGetValue("measuredLatencyMs", out double measuredLatency))
 {

@@ -34,7 +34,10 @@ internal sealed class QuickStartOptions
 
     // The final training's recipe. The defaults are the measured 5-minute configuration (README, "Two commands"): the
     // found network twice as wide, label smoothing 0.1 and a moving average of the weights; the rest is the library's.
-    public double FinalWidth { get; private set; } = 2;
+    public double? FinalWidth { get; private set; } = 2;
+
+    /// <summary>With <c>--final-width auto</c>: the epochs the width Fit chooses must still fit (the library's 20).</summary>
+    public int FinalMinimumEpochs { get; private set; } = 20;
 
     public int FinalDepth { get; private set; } = 1;
 
@@ -76,7 +79,7 @@ internal sealed class QuickStartOptions
     public const string Usage =
         "Options: --epochs N (search epochs), --child-steps N, --final-epochs N, --shift N (final training's random translation in pixels, 2), --cutout N (final training's cutout side, 0 = off), " +
         "--layers N, --filters N, --growth N (channels ×N at each reduction, 2), --train N (rows), " +
-        "--final-width X (final network's width multiplier, 2), --final-depth N (its depth multiplier, 1; not for enas-macro), " +
+        "--final-width X|auto (final network's width multiplier, 2; auto: under --budget, the widest of ×1 to ×4 whose timed steps fit --final-min-epochs), --final-min-epochs N (20), --final-depth N (its depth multiplier, 1; not for enas-macro), " +
         "--final-lr X (0.1), --final-wd X (weight decay, 1e-4), --warmup X (warm-up epochs, 0), --label-smoothing X (0.1), " +
         "--optimizer sgd|nesterov|adamw (sgd), --ema X (weight average decay, 0.999; 0 = off), --max-params N (parameter budget of the served network, none), " +
         "--max-latency T (the served network's forward of one digit on the device, e.g. 0.8ms or 500us; none), " +
@@ -102,7 +105,7 @@ internal sealed class QuickStartOptions
             ShiftPixels = Shift, CutoutLength = Cutout, WarmupEpochs = Warmup, LabelSmoothing = LabelSmoothing,
             WeightOptimizer = Optimizer, WeightAverageDecay = Ema,
         },
-        FinalWidthMultiplier = FinalWidth, FinalDepthMultiplier = FinalDepth,
+        FinalWidthMultiplier = FinalWidth, FinalMinimumEpochs = FinalMinimumEpochs, FinalDepthMultiplier = FinalDepth,
         TimeBudget = Budget, SearchTimeFraction = SearchShare,
         Device = Device, Threads = Threads, Progress = progress,
     };
@@ -128,7 +131,8 @@ internal sealed class QuickStartOptions
                 case "--filters": options.Filters = Number(); break;
                 case "--growth": options.Growth = Number(); break;
                 case "--train": options.TrainRows = Number(); break;
-                case "--final-width": options.FinalWidth = Real(); break;
+                case "--final-width": options.FinalWidth = Value() is "auto" ? null : double.Parse(args[i], CultureInfo.InvariantCulture); break;
+                case "--final-min-epochs": options.FinalMinimumEpochs = Number(); break;
                 case "--final-depth": options.FinalDepth = Number(); break;
                 case "--final-lr": options.FinalLearningRate = Real(); break;
                 case "--final-wd": options.FinalWeightDecay = Real(); break;

@@ -190,6 +190,14 @@ internal static class BaselinesReport
         new(name, seed =>
         {
             var mlContext = new MLContext(seed);
+            // The width Fit chose (--final-width auto) and what it measured to choose it.
+            mlContext.Log += (_, e) =>
+            {
+                if (e.Message.Contains("] Final width:", StringComparison.Ordinal))
+                {
+                    Console.WriteLine($"  seed {seed}  {e.Message[(e.Message.IndexOf("] ", StringComparison.Ordinal) + 2)..]}");
+                }
+            };
             var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label").Append(trainer(mlContext));
             var train = digits.ToDataView(mlContext, trainIndices);
             var clock = Stopwatch.StartNew();
@@ -198,7 +206,9 @@ internal static class BaselinesReport
             double seconds = clock.Elapsed.TotalSeconds;
             var nas = ((IEnumerable<ITransformer>)model).OfType<NasTransformer>().SingleOrDefault();
             string epochs = nas is null ? "" : $"{nas.History.Search.Count} / {nas.History.Final.Count}";
-            string architecture = nas is null ? "" : string.Join(" ", nas.Architecture.ToJson().Split((char[])['\n', '\r'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            // The final spec shows the width trained, which Fit chooses under a budget with --final-width auto.
+            string architecture = nas is null ? "" : $"{nas.Spec} " +
+                string.Join(" ", nas.Architecture.ToJson().Split((char[])['\n', '\r'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
             var result = new Result(metrics.MicroAccuracy, nas?.ParameterCount ?? parameters, seconds, epochs, architecture);
             nas?.Dispose();
             return result;

@@ -31,13 +31,16 @@ internal sealed record FinalRecipe
 
     public double Ema { get; init; } = 0.999;
 
-    /// <summary>Width multiplier of the found networks' final training (the hand-designed ones have their own size).</summary>
-    public double Width { get; init; } = 3;
+    /// <summary>
+    /// Width multiplier of the found networks' final training (the hand-designed ones have their own size); null
+    /// (<c>--final-width auto</c>): Fit chooses it under a time budget, and it is 1 without one.
+    /// </summary>
+    public double? Width { get; init; } = 3;
 
     /// <summary>Depth multiplier of the found networks' final training, where the space allows it.</summary>
     public int Depth { get; init; } = 1;
 
-    public const string Usage = "--lr X, --wd X, --shift N, --cutout N, --drop-path X, --lr-warmup X (epochs), --label-smoothing X, --optimizer sgd|nesterov|adamw, --ema X, --final-width X, --final-depth N";
+    public const string Usage = "--lr X, --wd X, --shift N, --cutout N, --drop-path X, --lr-warmup X (epochs), --label-smoothing X, --optimizer sgd|nesterov|adamw, --ema X, --final-width X|auto, --final-depth N";
 
     /// <summary>The recipe with option <paramref name="name"/> applied, or null when the option is not a recipe option.</summary>
     public FinalRecipe? With(string name, Func<string> value)
@@ -55,7 +58,7 @@ internal sealed record FinalRecipe
             "--label-smoothing" => this with { LabelSmoothing = Real() },
             "--optimizer" => this with { Optimizer = ParseOptimizer(value()) },
             "--ema" => this with { Ema = Real() },
-            "--final-width" => this with { Width = Real() },
+            "--final-width" => this with { Width = ParseWidth(value()) },
             "--final-depth" => this with { Depth = Number() },
             _ => null,
         };
@@ -82,7 +85,9 @@ internal sealed record FinalRecipe
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Optimizer} lr {LearningRate} wd {WeightDecay}, shift {Shift}, cutout {Cutout}, drop-path {DropPath}, warm-up {Warmup}, label smoothing {LabelSmoothing}, EMA {Ema}; found networks ×{Width} wide, ×{Depth} deep");
+        $"{Optimizer} lr {LearningRate} wd {WeightDecay}, shift {Shift}, cutout {Cutout}, drop-path {DropPath}, warm-up {Warmup}, label smoothing {LabelSmoothing}, EMA {Ema}; found networks ×{Width?.ToString(CultureInfo.InvariantCulture) ?? "auto"} wide, ×{Depth} deep");
+
+    private static double? ParseWidth(string text) => text == "auto" ? null : double.Parse(text, CultureInfo.InvariantCulture);
 
     private static WeightOptimizerKind ParseOptimizer(string name) => name switch
     {

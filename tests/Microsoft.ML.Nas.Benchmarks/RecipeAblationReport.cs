@@ -80,7 +80,7 @@ internal static class RecipeAblationReport
             variants.Add(("warmup", "warm-up 1 epoch", recipe with { Warmup = 1 }, space));
             variants.Add(("nesterov", "SGD with Nesterov", recipe with { Optimizer = WeightOptimizerKind.SgdNesterov }, space));
             variants.Add(("adamw", "AdamW lr 0.002 wd 0.05", recipe with { Optimizer = WeightOptimizerKind.AdamW, LearningRate = 0.002, WeightDecay = 0.05 }, space));
-            variants.Add(("width", $"width ×{(recipe.Width == 1 ? 3 : 1)}", recipe with { Width = recipe.Width == 1 ? 3 : 1 }, space));
+            variants.Add(("width", $"width ×{((recipe.Width ?? 1) == 1 ? 3 : 1)}", recipe with { Width = (recipe.Width ?? 1) == 1 ? 3 : 1 }, space));
         }
         if (options.Variants is { } keys)
         {

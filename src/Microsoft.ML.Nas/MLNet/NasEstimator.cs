@@ -87,11 +87,17 @@ public sealed class NasEstimator : IEstimator<NasTransformer>
         var (architecture, searchHistory) = search.Search(run);
         channel.Info(MessageSensitivity.None, $"Search took {searchClock.Elapsed.TotalSeconds:F1} s; architecture: {architecture.ToJson()}");
 
-        if (!ReferenceEquals(finalSpec, spec))
+        double width = options.FinalWidthMultiplier ?? 1;
+        if (options.ChoosesFinalWidth)
         {
-            channel.Info(MessageSensitivity.None, $"Final network: {finalSpec} (width ×{options.FinalWidthMultiplier}, depth ×{options.FinalDepthMultiplier}), trained from scratch.");
+            (finalSpec, width) = FinalWidthChoice.Choose(run, architecture, options.Final, options.FinalDepthMultiplier, options.FinalMinimumEpochs,
+                options.SearchOptions, message => channel.Info(MessageSensitivity.None, message));
         }
-        var (model, trainedHistory) = FinalTraining.Run(run, architecture, options.Final);
+        if (!finalSpec.Equals(spec))
+        {
+            channel.Info(MessageSensitivity.None, $"Final network: {finalSpec} (width ×{width}, depth ×{options.FinalDepthMultiplier}), trained from scratch.");
+        }
+        var (model, trainedHistory) = FinalTraining.Run(run, finalSpec, architecture, options.Final);
         IReadOnlyList<NasEpochRecord> finalHistory;
         try
         {

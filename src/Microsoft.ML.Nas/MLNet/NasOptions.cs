@@ -54,11 +54,22 @@ public abstract class NasOptions
     public FixedArchitectureTrainerOptions Final { get; set; } = new();
 
     /// <summary>
-    /// How many times wider (channels, filters, hidden units) the final network is than the searched one; default 1.
+    /// How many times wider (channels, filters, hidden units) the final network is than the searched one, at least 1.
     /// The field's practice is to search a small supernet and train the found architecture larger: the final network
     /// is built from <see cref="SearchSpaceSpec.Scaled"/>, trained from scratch, and the model records that spec.
+    /// Null (default): 1 without a <see cref="TimeBudget"/>; with one, Fit chooses the width after the search, the
+    /// widest of ×1, ×1.5, ×2, ×3 and ×4 whose timed training steps still fit <see cref="FinalMinimumEpochs"/> epochs
+    /// in the time left and keeps the search's <c>MaxParameters</c> and <c>MaxLatency</c> (×1 when a custom space has
+    /// no scaler). The log and the saved spec say which width was chosen.
     /// </summary>
-    public double FinalWidthMultiplier { get; set; } = 1;
+    public double? FinalWidthMultiplier { get; set; }
+
+    /// <summary>
+    /// When Fit chooses the final width (a <see cref="TimeBudget"/> and no <see cref="FinalWidthMultiplier"/>): the
+    /// epochs the chosen width must still fit in the time left; default 20. Fewer buys a wider network trained
+    /// shorter; the final training keeps its own plan of epochs, sized to the time, whatever this says.
+    /// </summary>
+    public int FinalMinimumEpochs { get; set; } = 20;
 
     /// <summary>
     /// How many times more cells the final network has than the searched one, where its cells share their decisions
@@ -73,7 +84,8 @@ public abstract class NasOptions
     /// plans the epochs that fit, sizes its cosine schedule to them and ends on time with its result so far (the search
     /// exports its current architecture; the final network keeps its weights, or their average). Progress reports the
     /// time left (<see cref="NasProgress.TimeLeft"/>) and the history records each phase's plan. Scaling the final network
-    /// (<see cref="FinalWidthMultiplier"/>) then buys width at the price of epochs.
+    /// (<see cref="FinalWidthMultiplier"/>) then buys width at the price of epochs; left unset, Fit sizes the width to the
+    /// found network and the time left.
     /// </summary>
     public TimeSpan? TimeBudget { get; set; }
 
@@ -132,13 +144,20 @@ public abstract class NasOptions
             "positive channels, height and width, or null");
         OptionCheck.Require(Threads is null or > 0, nameof(Threads), Threads, "positive, or null for the default");
         ArgumentException.ThrowIfNullOrWhiteSpace(Device, nameof(Device));
-        OptionCheck.Require(FinalWidthMultiplier >= 1 && double.IsFinite(FinalWidthMultiplier), nameof(FinalWidthMultiplier), FinalWidthMultiplier,
-            "a finite number of at least 1");
+        OptionCheck.Require(FinalWidthMultiplier is null || (FinalWidthMultiplier >= 1 && double.IsFinite(FinalWidthMultiplier.Value)),
+            nameof(FinalWidthMultiplier), FinalWidthMultiplier, "a finite number of at least 1, or null to choose it under a time budget");
+        OptionCheck.Require(FinalMinimumEpochs >= 1, nameof(FinalMinimumEpochs), FinalMinimumEpochs, "at least 1");
         OptionCheck.Require(FinalDepthMultiplier >= 1, nameof(FinalDepthMultiplier), FinalDepthMultiplier, "at least 1");
         OptionCheck.Require(TimeBudget is null || TimeBudget > TimeSpan.Zero, nameof(TimeBudget), TimeBudget, "positive, or null to run the epoch counts");
         OptionCheck.Require(SearchTimeFraction > 0 && SearchTimeFraction < 1, nameof(SearchTimeFraction), SearchTimeFraction, "above 0 and below 1");
         ValidateTrainer(Final, nameof(Final));
     }
+
+    /// <summary>The search's options, whose parameter and latency budgets bound the network Fit serves; null without a search.</summary>
+    internal virtual OneShotTrainerOptions? SearchOptions => null;
+
+    /// <summary>Whether Fit chooses the final width: a time budget and no width set.</summary>
+    internal bool ChoosesFinalWidth => TimeBudget is not null && FinalWidthMultiplier is null;
 
     /// <summary>Checks composed trainer options under <paramref name="name"/>: present, in range, and leaving Fit's values alone.</summary>
     private protected void ValidateTrainer(OneShotTrainerOptions? trainer, string name)

@@ -17,6 +17,8 @@ public class NasOptions<TSearch> : NasOptions where TSearch : OneShotTrainerOpti
     /// </summary>
     public TSearch Search { get; set; } = new();
 
+    internal override OneShotTrainerOptions? SearchOptions => Search;
+
     /// <inheritdoc/>
     public override void Validate()
     {

@@ -10,15 +10,16 @@ namespace Microsoft.ML.Nas.MLNet.Fitting;
 internal static class FinalTraining
 {
     /// <summary>
-    /// The searched spec scaled by the options' final multipliers. Fit calls it before the search, so a space that
-    /// cannot be scaled fails at once, not after an hour of searching.
+    /// The searched spec scaled by the options' final multipliers (width 1 when it is not set; under a time budget
+    /// <see cref="FinalWidthChoice"/> then chooses it after the search). Fit calls it before the search, so a space
+    /// that cannot be scaled fails at once, not after an hour of searching.
     /// </summary>
     /// <exception cref="ArgumentException">The space cannot be scaled so; the parameter name is the option.</exception>
     public static SearchSpaceSpec Spec(SearchSpaceSpec searched, NasOptions options)
     {
         try
         {
-            return searched.Scaled(options.FinalWidthMultiplier, options.FinalDepthMultiplier);
+            return searched.Scaled(options.FinalWidthMultiplier ?? 1, options.FinalDepthMultiplier);
         }
         catch (ArgumentException error) when (error.ParamName is "widthMultiplier" or "depthMultiplier")
         {
@@ -27,13 +28,14 @@ internal static class FinalTraining
         }
     }
 
-    /// <summary>The trained network (in evaluation mode) and its history.</summary>
-    public static (nn.Module<Tensor, Tensor> Model, IReadOnlyList<NasEpochRecord> History) Run(NasRun run, Architecture architecture,
+    /// <summary>The network built from <paramref name="spec"/>, trained (in evaluation mode), and its history.</summary>
+    public static (nn.Module<Tensor, Tensor> Model, IReadOnlyList<NasEpochRecord> History) Run(NasRun run, SearchSpaceSpec spec, Architecture architecture,
         FixedArchitectureTrainerOptions options)
     {
-        // Seeded before the build so the network's initial weights follow the seed, whatever the search drew.
+        // Seeded before the build so the network's initial weights follow the seed, whatever the search (or the
+        // timing of final widths) drew.
         random.manual_seed(run.Environment.Seed);
-        var model = FixedArchitecture.Build(run.FinalSpec, run.Context, architecture);
+        var model = FixedArchitecture.Build(spec, run.Context, architecture);
         try
         {
             using var trainer = new OneShotTrainer(model, new FixedArchitectureStrategy(options, architecture), options,

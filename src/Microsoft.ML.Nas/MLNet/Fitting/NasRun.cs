@@ -10,7 +10,11 @@ internal sealed class NasRun
     /// <summary>The space searched.</summary>
     public required SearchSpaceSpec Spec { get; init; }
 
-    /// <summary>The space the final network is built from: <see cref="Spec"/> scaled by the final multipliers.</summary>
+    /// <summary>
+    /// The space the final network is built from, as far as Fit knows it before the search: <see cref="Spec"/> scaled by
+    /// the final multipliers set (width 1 where Fit chooses the width after the search). A search budget on parameters
+    /// or latency counts this network.
+    /// </summary>
     public required SearchSpaceSpec FinalSpec { get; init; }
 
     public required SpaceContext Context { get; init; }
