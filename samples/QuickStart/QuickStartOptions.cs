@@ -33,8 +33,10 @@ internal sealed class QuickStartOptions
     public int TrainRows { get; private set; } = Microsoft.ML.Nas.Datasets.MnistDigits.TrainCount;
 
     // The final training's recipe. The defaults are the measured 5-minute configuration (README, "Two commands"): the
-    // found network twice as wide, label smoothing 0.1 and a moving average of the weights; the rest is the library's.
-    public double? FinalWidth { get; private set; } = 2;
+    // final width chosen by Fit from the found network and the time left (null; on 2 cores it chose ×2, the earlier
+    // fixed default, for seeds 1-3, and ×4 under 30 minutes), label smoothing 0.1 and a moving average of the weights;
+    // the rest is the library's.
+    public double? FinalWidth { get; private set; }
 
     /// <summary>With <c>--final-width auto</c>: the epochs the width Fit chooses must still fit (the library's 20).</summary>
     public int FinalMinimumEpochs { get; private set; } = 20;
@@ -79,7 +81,7 @@ internal sealed class QuickStartOptions
     public const string Usage =
         "Options: --epochs N (search epochs), --child-steps N, --final-epochs N, --shift N (final training's random translation in pixels, 2), --cutout N (final training's cutout side, 0 = off), " +
         "--layers N, --filters N, --growth N (channels ×N at each reduction, 2), --train N (rows), " +
-        "--final-width X|auto (final network's width multiplier, 2; auto: under --budget, the widest of ×1 to ×4 whose timed steps fit --final-min-epochs), --final-min-epochs N (20), --final-depth N (its depth multiplier, 1; not for enas-macro), " +
+        "--final-width X|auto (final network's width multiplier; auto (default): under --budget, the widest of ×1 to ×4 whose timed steps fit --final-min-epochs, and ×1 with --budget off), --final-min-epochs N (20), --final-depth N (its depth multiplier, 1; not for enas-macro), " +
         "--final-lr X (0.1), --final-wd X (weight decay, 1e-4), --warmup X (warm-up epochs, 0), --label-smoothing X (0.1), " +
         "--optimizer sgd|nesterov|adamw (sgd), --ema X (weight average decay, 0.999; 0 = off), --max-params N (parameter budget of the served network, none), " +
         "--max-latency T (the served network's forward of one digit on the device, e.g. 0.8ms or 500us; none), " +

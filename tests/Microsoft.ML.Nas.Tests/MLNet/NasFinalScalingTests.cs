@@ -44,11 +44,7 @@ public sealed class NasFinalScalingTests
             Assert.IsTrue(model.ParameterCount > 2 * smallCount, $"{model.ParameterCount} parameters against {smallCount} unscaled");
         }
 
-        using var stream = new MemoryStream();
-        mlContext.Model.Save(chain, test.Schema, stream);
-        stream.Position = 0;
-        var loaded = new MLContext(seed: 3).Model.Load(stream, out _);
-        var loadedNas = (NasTransformer)((Microsoft.ML.Data.TransformerChain<ITransformer>)loaded).LastTransformer;
+        var (loaded, loadedNas) = TrainedMlp.SavedAndLoaded(mlContext, chain, test.Schema);
         Assert.AreEqual(model.Spec, loadedNas.Spec);
         Assert.AreEqual(model.ParameterCount, loadedNas.ParameterCount);
         CollectionAssert.AreEqual(expected, TrainedMlp.Scores(loaded.Transform(test)));

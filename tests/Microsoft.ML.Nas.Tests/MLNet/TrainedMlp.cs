@@ -40,6 +40,19 @@ internal static class TrainedMlp
         return (chain, chain.LastTransformer);
     }
 
+    /// <summary>
+    /// <paramref name="chain"/> saved to memory and loaded in a fresh MLContext, as an application loads a model: the
+    /// loaded chain and its NAS transformer.
+    /// </summary>
+    public static (ITransformer Chain, NasTransformer Model) SavedAndLoaded(MLContext mlContext, ITransformer chain, DataViewSchema schema)
+    {
+        using var stream = new MemoryStream();
+        mlContext.Model.Save(chain, schema, stream);
+        stream.Position = 0;
+        var loaded = new MLContext(seed: 3).Model.Load(stream, out _);
+        return (loaded, (NasTransformer)((TransformerChain<ITransformer>)loaded).LastTransformer);
+    }
+
     /// <summary>The Score vectors of <paramref name="scored"/>, concatenated.</summary>
     public static float[] Scores(IDataView scored, string column = "Score") =>
         scored.GetColumn<VBuffer<float>>(column).SelectMany(v => v.DenseValues()).ToArray();
