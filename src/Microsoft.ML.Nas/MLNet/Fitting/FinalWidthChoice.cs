@@ -4,7 +4,6 @@ using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Spaces;
 using Microsoft.ML.Nas.Strategies;
 using Microsoft.ML.Nas.Strategies.FinalTraining;
-using static TorchSharp.torch;
 
 namespace Microsoft.ML.Nas.MLNet.Fitting;
 
