@@ -1,7 +1,6 @@
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Datasets;
 using Microsoft.ML.Nas.MLNet;
-using Microsoft.ML.Nas.Mutators;
 using Microsoft.ML.Nas.Spaces;
 
 namespace Microsoft.ML.Nas.Tests.MLNet;
@@ -18,12 +17,7 @@ public sealed class NasFinalScalingTests
     {
         var mlContext = new MLContext(seed: 1);
         var digits = MnistDigits.Load();
-        Architecture architecture;
-        using (var supernet = SearchSpaceRegistry.Build(Small, Digits))
-        using (var mutator = new RandomMutator(supernet, seed: 4))
-        {
-            architecture = mutator.Export();
-        }
+        var architecture = TrainedMlp.SampleArchitecture(Small, Digits, seed: 4);
         var options = new FixedArchitectureOptions
         {
             SearchSpace = Small, Architecture = architecture, ImageShape = (1, MnistDigits.Side, MnistDigits.Side),

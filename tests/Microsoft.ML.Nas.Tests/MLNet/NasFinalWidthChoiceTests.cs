@@ -2,7 +2,6 @@ using Microsoft.ML.Data;
 using Microsoft.ML.Nas.Architectures;
 using Microsoft.ML.Nas.Datasets;
 using Microsoft.ML.Nas.MLNet;
-using Microsoft.ML.Nas.Mutators;
 using Microsoft.ML.Nas.Spaces;
 
 namespace Microsoft.ML.Nas.Tests.MLNet;
@@ -26,7 +25,7 @@ public sealed class NasFinalWidthChoiceTests
         var digits = MnistDigits.Load();
         // An epoch is eight steps: about 20 ms even at ×4 (903,178 parameters) on one thread, so hundreds fit. The
         // budget is longer than the other tests' so that a busy machine, which slows reading the data, still leaves time.
-        var chain = Fit(mlContext, digits, Given(Space, SampleArchitecture(Space, Pixels), minimumEpochs: 1, budget: TimeSpan.FromSeconds(10)));
+        var chain = Fit(mlContext, digits, Given(Space, TrainedMlp.SampleArchitecture(Space, Pixels, seed: 4), minimumEpochs: 1, budget: TimeSpan.FromSeconds(10)));
         using var model = chain.LastTransformer;
         var test = digits.ToDataView(mlContext, digits.TestIndices[..60]);
         float[] expected = TrainedMlp.Scores(chain.Transform(test));
@@ -48,7 +47,7 @@ public sealed class NasFinalWidthChoiceTests
     {
         var mlContext = new MLContext(seed: 1);
         var digits = MnistDigits.Load();
-        var chain = Fit(mlContext, digits, Given(Space, SampleArchitecture(Space, Pixels), minimumEpochs: 10_000_000));
+        var chain = Fit(mlContext, digits, Given(Space, TrainedMlp.SampleArchitecture(Space, Pixels, seed: 4), minimumEpochs: 10_000_000));
         using var model = chain.LastTransformer;
 
         Assert.AreEqual(Space, model.Spec);
@@ -124,12 +123,5 @@ public sealed class NasFinalWidthChoiceTests
             _ => throw new ArgumentException($"No estimator for {options.GetType().Name} in this test."),
         };
         return mlContext.Transforms.Conversion.MapValueToKey("Label").Append(nas).Fit(digits.ToDataView(mlContext, digits.TrainIndices[..256]));
-    }
-
-    private static Architecture SampleArchitecture(SearchSpaceSpec spec, SpaceContext context)
-    {
-        using var supernet = SearchSpaceRegistry.Build(spec, context);
-        using var mutator = new RandomMutator(supernet, seed: 4);
-        return mutator.Export();
     }
 }

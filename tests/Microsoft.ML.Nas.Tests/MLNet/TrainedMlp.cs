@@ -16,9 +16,13 @@ internal static class TrainedMlp
     public static readonly SearchSpaceSpec Spec = SearchSpaces.Mlp(layers: 2, hidden: 64, widths: [32, 96]);
 
     /// <summary>An architecture of <see cref="Spec"/> sampled with <paramref name="seed"/>.</summary>
-    public static Architecture SampleArchitecture(int seed)
+    public static Architecture SampleArchitecture(int seed) =>
+        SampleArchitecture(Spec, new SpaceContext([MnistDigits.PixelsPerImage], MnistDigits.ClassCount), seed);
+
+    /// <summary>An architecture of any <paramref name="spec"/>, drawn uniformly with <paramref name="seed"/>.</summary>
+    public static Architecture SampleArchitecture(SearchSpaceSpec spec, SpaceContext context, int seed)
     {
-        using var supernet = SearchSpaceRegistry.Build(Spec, new SpaceContext([MnistDigits.PixelsPerImage], MnistDigits.ClassCount));
+        using var supernet = SearchSpaceRegistry.Build(spec, context);
         using var mutator = new RandomMutator(supernet, seed);
         return mutator.Export();
     }

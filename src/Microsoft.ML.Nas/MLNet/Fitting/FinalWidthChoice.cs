@@ -63,7 +63,8 @@ internal static class FinalWidthChoice
     public static (SearchSpaceSpec Spec, double Width) Choose(NasRun run, Architecture architecture, FixedArchitectureTrainerOptions options,
         int depthMultiplier, int minimumEpochs, OneShotTrainerOptions? search, Action<string> log)
     {
-        var chosen = (Spec: run.Spec.Scaled(1, depthMultiplier), Width: 1.0);
+        // Fit's spec before the search: the searched one at ×1 and the depth multiplier.
+        var chosen = (Spec: run.FinalSpec, Width: 1.0);
         var clock = Stopwatch.StartNew();
         var trials = new List<string>();
         foreach (double width in Candidates)
