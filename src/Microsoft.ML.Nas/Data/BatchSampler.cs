@@ -8,6 +8,9 @@ namespace Microsoft.ML.Nas.Data;
 /// The order of epoch <c>e</c> depends only on (<see cref="Seed"/>, <c>e</c>), so training resumed from a checkpoint
 /// at epoch <c>e</c> sees the batches an uninterrupted run would. Batches themselves are gathered by
 /// <see cref="TensorDataset.Batches(BatchSampler, int)"/> with one index_select on the device.
+/// A last batch of a single sample joins the batch before it (which then holds <see cref="BatchSize"/> + 1): batch
+/// normalization in training cannot normalize one sample of a vector (its unbiased variance is 0/0, and the NaN would
+/// enter the running statistics that the trained model scores with).
 /// </remarks>
 public sealed class BatchSampler
 {
@@ -37,7 +40,10 @@ public sealed class BatchSampler
     /// <summary>Number of samples batched.</summary>
     public long Count { get; }
 
-    /// <summary>Samples per batch (the last batch of an epoch may be smaller unless <see cref="DropLast"/>).</summary>
+    /// <summary>
+    /// Samples per batch (the last batch of an epoch may be smaller unless <see cref="DropLast"/>, and holds one more
+    /// where a single sample would be left over).
+    /// </summary>
     public int BatchSize { get; }
 
     /// <summary>Whether each epoch uses a fresh seeded order.</summary>
@@ -50,7 +56,11 @@ public sealed class BatchSampler
     public long Seed { get; }
 
     /// <summary>Number of batches in every epoch.</summary>
-    public long BatchesPerEpoch => DropLast ? Count / BatchSize : (Count + BatchSize - 1) / BatchSize;
+    public long BatchesPerEpoch => DropLast ? Count / BatchSize
+        : LastSampleJoinsPreviousBatch ? Count / BatchSize
+        : (Count + BatchSize - 1) / BatchSize;
+
+    private bool LastSampleJoinsPreviousBatch => !DropLast && Count > BatchSize && Count % BatchSize == 1;
 
     /// <summary>The order in which epoch <paramref name="epoch"/> visits the samples: a permutation of [0, Count).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="epoch"/> is negative.</exception>
@@ -75,7 +85,7 @@ public sealed class BatchSampler
         for (long b = 0; b < BatchesPerEpoch; b++)
         {
             long start = b * BatchSize;
-            yield return (start, Math.Min(BatchSize, Count - start));
+            yield return (start, b == BatchesPerEpoch - 1 ? Math.Min(Count - start, DropLast ? BatchSize : BatchSize + 1) : BatchSize);
         }
     }
 }

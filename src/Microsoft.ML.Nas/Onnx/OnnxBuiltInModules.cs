@@ -267,6 +267,7 @@ public sealed partial class OnnxTranslation
     private OnnxValue MlpNetworkOp(MlpNetwork network, OnnxValue input)
     {
         var x = Module(Child<nn.Module>(network, "flatten"), input, "flatten");
+        x = Module(Child<nn.Module>(network, "inputNorm"), x, "inputNorm");
         var layers = Items<nn.Module>(network, "layers");
         for (int i = 0; i < layers.Count; i++)
         {

@@ -86,6 +86,17 @@ public static class SearchSpaces
     /// The <c>mlp</c> space for plain feature vectors: <paramref name="layers"/> layers of output width
     /// <paramref name="hidden"/>, each choosing a block by hidden width and activation.
     /// </summary>
-    public static SearchSpaceSpec Mlp(int layers = MlpSpace.DefaultLayers, int hidden = MlpSpace.DefaultHidden, IEnumerable<int>? widths = null, IEnumerable<string>? activations = null, double dropout = 0) =>
-        MlpSpace.Spec(layers, hidden, widths, activations, dropout);
+    /// <param name="layers">Number of searched layers.</param>
+    /// <param name="hidden">Output width of every layer.</param>
+    /// <param name="widths">Hidden widths a block may use inside; null for 64 and 256.</param>
+    /// <param name="activations">Activations a block may use (relu, tanh, gelu, sigmoid, elu); null for relu and tanh.</param>
+    /// <param name="dropout">Dropout rate before the classifier.</param>
+    /// <param name="normalizeInputs">
+    /// Whether a batch norm standardizes the inputs first (default): features are fed as the data holds them, and
+    /// without it values in the hundreds (raw pixel levels, counts) train nothing. False builds the network of models
+    /// saved before the option existed.
+    /// </param>
+    public static SearchSpaceSpec Mlp(int layers = MlpSpace.DefaultLayers, int hidden = MlpSpace.DefaultHidden, IEnumerable<int>? widths = null, IEnumerable<string>? activations = null, double dropout = 0,
+        bool normalizeInputs = true) =>
+        MlpSpace.Spec(layers, hidden, widths, activations, dropout, normalizeInputs);
 }

@@ -67,6 +67,27 @@ public sealed class BatchSamplerTests
     }
 
     [TestMethod]
+    public void A_single_left_over_sample_joins_the_batch_before_it()
+    {
+        using var data = TensorDataset.FromArrays(Enumerable.Range(0, 9).Select(i => (float)i).ToArray(), [1], new long[9], CPU);
+        var sampler = new BatchSampler(9, 4, seed: 2);
+
+        CollectionAssert.AreEqual(new long[] { 4, 5 }, Sizes(data, sampler));
+        Assert.AreEqual(2, sampler.BatchesPerEpoch);
+        CollectionAssert.AreEqual(new long[] { 4, 4 }, Sizes(data, new BatchSampler(9, 4, dropLast: true)));
+        using var one = data.Subset([0]);
+        CollectionAssert.AreEqual(new long[] { 1 }, Sizes(one, new BatchSampler(1, 4)));
+        var seen = data.Batches(sampler, 0).SelectMany(batch =>
+        {
+            using (batch)
+            {
+                return batch.Features.data<float>().ToArray();
+            }
+        });
+        CollectionAssert.AreEquivalent(Enumerable.Range(0, 9).Select(i => (float)i).ToArray(), seen.ToArray());
+    }
+
+    [TestMethod]
     public void Cycle_runs_on_into_the_next_epoch()
     {
         using var data = TensorDataset.FromArrays(Enumerable.Range(0, 6).Select(i => (float)i).ToArray(), [1], new long[6], CPU);

@@ -68,6 +68,22 @@ public sealed class NasSchemaValidationTests
     }
 
     [TestMethod]
+    public void Interleaved_pixels_are_refused_unless_the_image_shape_says_otherwise()
+    {
+        // ML.NET's ExtractPixels with interleavePixelColors: true types its vector (height, width, colours).
+        var interleaved = MlContext.Data.LoadFromEnumerable(new[] { new InterleavedRow { Label = 1, Features = new float[8 * 6 * 3] } });
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => MlContext.Nas().Enas(new EnasOptions { Device = "cpu" }).Fit(interleaved));
+        StringAssert.Contains(error.Message, "Features column 'Features' has dimensions (8, 6, 3), which look like interleaved pixels");
+        Assert.AreEqual("ImageShape", error.ParamName);
+
+        var vector = (VectorDataViewType)interleaved.Schema["Features"].Type;
+        CollectionAssert.AreEqual(new long[] { 8, 6, 3 }, Microsoft.ML.Nas.MLNet.Fitting.NasSampleShape.Of(vector, "Features", (8, 6, 3)));
+        CollectionAssert.AreEqual(new long[] { 3, 8, 6 }, Microsoft.ML.Nas.MLNet.Fitting.NasSampleShape.Of(
+            new VectorDataViewType(NumberDataViewType.Single, 3, 8, 6), "Features", null), "planar pixels pass");
+    }
+
+    [TestMethod]
     public void GetOutputSchema_of_the_estimator_checks_columns_and_adds_score_and_predicted_label()
     {
         var bad = MlContext.Data.LoadFromEnumerable(new[] { new RawLabelRow { Label = 1, Features = new float[4] }, new RawLabelRow { Label = 2, Features = new float[4] } });
@@ -106,6 +122,15 @@ public sealed class NasSchemaValidationTests
 
         [VectorType(4)]
         public float[] Pixels { get; set; } = [];
+    }
+
+    private sealed class InterleavedRow
+    {
+        [KeyType(3)]
+        public uint Label { get; set; }
+
+        [VectorType(8, 6, 3)]
+        public float[] Features { get; set; } = [];
     }
 
     private sealed class KeyedFeatureRow

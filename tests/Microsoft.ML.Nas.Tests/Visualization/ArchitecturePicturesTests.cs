@@ -87,7 +87,7 @@ public sealed class ArchitecturePicturesTests
         CollectionAssert.AreEqual(new[] { "input", "layer0", "layer1", "classifier" }, panel.Nodes.Select(n => n.Id).ToArray());
         Assert.HasCount(3, panel.Edges);
         CollectionAssert.AreEqual(new[] { "layer 0", "relu_48", "inner 48, out 32" }, panel.Nodes[1].Lines.ToArray());
-        Assert.AreEqual("784 values", panel.Nodes[0].Lines[1]);
+        Assert.AreEqual("784 values, standardized", panel.Nodes[0].Lines[1]);
         Assert.AreEqual("linear → 10 classes", panel.Nodes[3].Lines[1]);
     }
 

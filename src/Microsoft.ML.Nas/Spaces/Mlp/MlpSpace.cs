@@ -8,7 +8,9 @@ namespace Microsoft.ML.Nas.Spaces.Mlp;
 /// (2), <c>hidden</c> (128, each layer's output width), <c>widths</c> ("64,256", the hidden widths a block may use
 /// inside), <c>activations</c> ("relu,tanh"; also gelu, sigmoid, elu), <c>dropout</c> (0), <c>widthMultiplier</c> (1:
 /// hidden and widths are built this many times wider, under the names of the unscaled widths, so that an architecture
-/// found on the narrow space applies to the wide one).
+/// found on the narrow space applies to the wide one), <c>inputNorm</c> (<c>batch</c>: a batch norm standardizes the
+/// inputs, as <see cref="SearchSpaces.Mlp"/> records by default; <c>none</c>, what a spec without it means, so models
+/// saved before it existed load unchanged).
 /// </summary>
 internal sealed class MlpSpace : BuiltInSpace
 {
@@ -16,21 +18,31 @@ internal sealed class MlpSpace : BuiltInSpace
     public const int DefaultHidden = 128;
     public static readonly IReadOnlyList<int> DefaultWidths = [64, 256];
     public static readonly IReadOnlyList<string> DefaultActivations = ["relu", "tanh"];
+    private const string BatchInputNorm = "batch";
+    private const string NoInputNorm = "none";
 
     public override string Kind => SearchSpaces.MlpKind;
 
-    protected override IReadOnlyList<string> ParameterNames { get; } = ["layers", "hidden", "widths", "activations", "dropout", "widthMultiplier"];
+    protected override IReadOnlyList<string> ParameterNames { get; } = ["layers", "hidden", "widths", "activations", "dropout", "widthMultiplier", "inputNorm"];
 
     /// <summary>The spec of this space with the given hyperparameters.</summary>
-    public static SearchSpaceSpec Spec(int layers, int hidden, IEnumerable<int>? widths, IEnumerable<string>? activations, double dropout) =>
-        new(SearchSpaces.MlpKind, new Dictionary<string, object>
+    public static SearchSpaceSpec Spec(int layers, int hidden, IEnumerable<int>? widths, IEnumerable<string>? activations, double dropout,
+        bool normalizeInputs)
+    {
+        var parameters = new Dictionary<string, object>
         {
             ["layers"] = layers,
             ["hidden"] = hidden,
             ["widths"] = string.Join(",", (widths ?? DefaultWidths).Select(w => w.ToString(CultureInfo.InvariantCulture))),
             ["activations"] = string.Join(",", activations ?? DefaultActivations),
             ["dropout"] = dropout,
-        });
+        };
+        if (normalizeInputs)
+        {
+            parameters["inputNorm"] = BatchInputNorm;
+        }
+        return new(SearchSpaces.MlpKind, parameters);
+    }
 
     protected override nn.Module<Tensor, Tensor> Create(SearchSpaceSpec spec, SpaceContext context)
     {
@@ -39,7 +51,8 @@ internal sealed class MlpSpace : BuiltInSpace
         int[] widths = ParseList(spec, "widths", DefaultWidths).Select(w => ParseWidth(spec, w)).ToArray();
         string[] activations = ParseList(spec, "activations", DefaultActivations);
         long inputs = context.SampleShape.Aggregate(1L, (a, b) => a * b);
-        return new MlpNetwork(inputs, context.ClassCount, layers, hidden, widths, activations, Dropout(spec, 0), WidthMultiplier(spec));
+        return new MlpNetwork(inputs, context.ClassCount, layers, hidden, widths, activations, Dropout(spec, 0), WidthMultiplier(spec),
+            NormalizesInputs(spec));
     }
 
     // The candidates' names carry their widths ("relu_64"): scaling "widths" itself would rename them and the found
@@ -47,6 +60,14 @@ internal sealed class MlpSpace : BuiltInSpace
     protected override SearchSpaceSpec Scaled(SearchSpaceSpec spec, double widthMultiplier, int depthMultiplier) => depthMultiplier == 1
         ? spec.With("widthMultiplier", WidthMultiplier(spec) * widthMultiplier)
         : throw CannotRepeat(depthMultiplier, "each layer has its own decision");
+
+    private static bool NormalizesInputs(SearchSpaceSpec spec) => spec.GetString("inputNorm", NoInputNorm) switch
+    {
+        BatchInputNorm => true,
+        NoInputNorm => false,
+        var other => throw new ArgumentException(
+            $"Parameter 'inputNorm' of search space 'mlp' must be '{BatchInputNorm}' or '{NoInputNorm}'; got '{other}'.", nameof(spec)),
+    };
 
     private static double WidthMultiplier(SearchSpaceSpec spec)
     {

@@ -13,7 +13,8 @@ internal static class MlpPicture
     public static ArchitectureGraph Draw(ChosenCandidates chosen, MlpNetwork network)
     {
         var panel = new GraphPanel($"Layers of output width {network.Hidden}");
-        panel.Add("input", NodeKind.Input, "input", string.Create(CultureInfo.InvariantCulture, $"{network.Inputs} values"));
+        panel.Add("input", NodeKind.Input, "input", string.Create(CultureInfo.InvariantCulture,
+            $"{network.Inputs} values{(network.NormalizesInputs ? ", standardized" : "")}"));
         string previous = "input";
         for (int i = 0; chosen.Has(Key(i)); i++)
         {
