@@ -51,6 +51,19 @@ public sealed class OnnxBuiltInSpacesTests
         => AssertSampledArchitecturesAgree(SearchSpaces.DartsCells(channels: 4, layers: 3, nodes: 3, auxiliary: true), Digits, 1, 2);
 
     [TestMethod]
+    public void Image_spaces_take_odd_and_non_square_colour_images_and_agree_with_torchsharp()
+    {
+        // Odd sides meet every stride-2 reduction with a remainder; 25 × 19 is neither square nor a power of two.
+        var colour = new SpaceContext([3, 25, 19], 4);
+        AssertSampledArchitecturesAgree(SearchSpaces.EnasMacro(layers: 4, filters: 4, growth: 2), colour, 1);
+        AssertSampledArchitecturesAgree(SearchSpaces.EnasMicro(layers: 1, nodes: 3, channels: 4), colour, 1);
+        AssertSampledArchitecturesAgree(SearchSpaces.DartsCells(channels: 4, layers: 3, nodes: 3), colour, 1);
+
+        var error = Assert.ThrowsExactly<ArgumentException>(() => SearchSpaceRegistry.Build(SearchSpaces.DartsCells(channels: 4, layers: 3, auxiliary: true), colour));
+        StringAssert.Contains(error.Message, "auxiliary head needs square images; got 25×19");
+    }
+
+    [TestMethod]
     public void Mlp_networks_with_every_activation_agree_with_torchsharp()
         => AssertSampledArchitecturesAgree(
             SearchSpaces.Mlp(layers: 3, hidden: 32, widths: [16, 48], activations: ["relu", "tanh", "gelu", "sigmoid", "elu"], dropout: 0.3),

@@ -22,6 +22,17 @@ internal static class OnnxCheck
         return digits.GetFeatures(digits.TestIndices[..count]);
     }
 
+    /// <summary>
+    /// <paramref name="count"/> samples of <paramref name="sampleShape"/> cut from the test digits' pixels, in order: the
+    /// digits themselves when the shape holds 784 values, real image content for any other shape.
+    /// </summary>
+    public static float[] Samples(int count, long[] sampleShape)
+    {
+        int size = checked((int)sampleShape.Aggregate(1L, (a, b) => a * b));
+        int values = checked(count * size);
+        return Digits((values + MnistDigits.PixelsPerImage - 1) / MnistDigits.PixelsPerImage)[..values];
+    }
+
     /// <summary>Gives every batch norm running statistics and affine weights far from their initial values.</summary>
     public static void Perturb(nn.Module<Tensor, Tensor> network, long[] sampleShape, int seed)
     {
@@ -37,7 +48,7 @@ internal static class OnnxCheck
             }
         }
         network.train();
-        var batch = tensor(Digits(64), [64, .. sampleShape]);
+        var batch = tensor(Samples(64, sampleShape), [64, .. sampleShape]);
         for (int i = 0; i < 3; i++)
         {
             network.call(batch);
@@ -73,7 +84,7 @@ internal static class OnnxCheck
         try
         {
             OnnxExport.Save(network, sampleShape, path, options);
-            var features = Digits(rows);
+            var features = Samples(rows, sampleShape);
             var expected = TorchProbabilities(network, features, sampleShape);
             var (actual, predicted) = Run(path, features, (int)sampleShape.Aggregate(1L, (a, b) => a * b));
             Assert.HasCount(expected.Length, actual, what);

@@ -19,12 +19,15 @@ internal sealed class DartsCellSpace : BuiltInSpace
     protected override nn.Module<Tensor, Tensor> Create(SearchSpaceSpec spec, SpaceContext context)
     {
         var (channels, height, width) = RequireImages(context);
-        if (height != width)
+        bool auxiliary = spec.GetBoolean("auxiliary", false);
+        // The cells and the classifier's global pooling take any size; only the auxiliary head is sized for a square.
+        if (auxiliary && height != width)
         {
-            throw new ArgumentException($"The '{Kind}' space needs square images; got {height}×{width}.", nameof(context));
+            throw new ArgumentException($"The '{Kind}' space's auxiliary head needs square images; got {height}×{width}. Build it with auxiliary: false.",
+                nameof(context));
         }
         return new DartsNetwork(channels, height, spec.GetInt32("channels"), context.ClassCount, spec.GetInt32("layers"),
-            spec.GetInt32("nodes", DefaultNodes), spec.GetInt32("stemMultiplier", DefaultStemMultiplier), spec.GetBoolean("auxiliary", false),
+            spec.GetInt32("nodes", DefaultNodes), spec.GetInt32("stemMultiplier", DefaultStemMultiplier), auxiliary,
             spec.GetBoolean("affine", false), spec.GetInt32("partialChannels", 1));
     }
 

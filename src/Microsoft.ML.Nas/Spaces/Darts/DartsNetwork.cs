@@ -23,7 +23,7 @@ public sealed class DartsNetwork : Module<Tensor, Tensor>, IAuxiliaryHeadModel, 
 
     /// <summary>Builds the network.</summary>
     /// <param name="inputChannels">Channels of the input images.</param>
-    /// <param name="imageSize">Side of the (square) input images; used by the auxiliary head.</param>
+    /// <param name="imageSize">Side of the input images, which must be square for the auxiliary head; without it the cells take any height and width.</param>
     /// <param name="channels">C: channels of the first cells' nodes.</param>
     /// <param name="classes">Number of classes.</param>
     /// <param name="layers">Number of cells.</param>
