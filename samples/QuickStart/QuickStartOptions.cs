@@ -34,7 +34,7 @@ internal sealed class QuickStartOptions
 
     // The final training's recipe. The defaults are the measured 5-minute configuration (README, "Two commands"): the
     // final width chosen by Fit from the found network and the time left (null; on 2 cores it chose ×2, the earlier
-    // fixed default, for seeds 1-3, and ×4 under 30 minutes), label smoothing 0.1 and a moving average of the weights;
+    // fixed default, for seeds 1-4, ×3 for seeds 5-6, and ×4 under 30 minutes), label smoothing 0.1 and a moving average of the weights;
     // the rest is the library's.
     public double? FinalWidth { get; private set; }
 

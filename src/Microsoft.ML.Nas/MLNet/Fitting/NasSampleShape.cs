@@ -5,7 +5,7 @@ namespace Microsoft.ML.Nas.MLNet.Fitting;
 /// <summary>The shape of one sample: the ImageShape option, else the vector's own dimensions ([C,H,W], [H,W] or [D]).</summary>
 internal static class NasSampleShape
 {
-    // More colour planes than this in the last dimension, with fewer in the first, is read as planar; fewer as interleaved.
+    // Dimensions (a, b, c) with c at most this and a above it read as (height, width, colours): interleaved pixels.
     private const int MostInterleavedColors = 4;
 
     /// <exception cref="ArgumentOutOfRangeException">The image shape does not hold exactly the vector's values.</exception>
