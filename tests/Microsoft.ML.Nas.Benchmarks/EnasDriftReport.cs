@@ -29,11 +29,12 @@ internal static class EnasDriftReport
             $"{threads} torch threads, device {options.Device}; space {BaselinesReport.EnasSpace(options)}");
         var variants = new (string Name, Action<EnasTrainerOptions> Change)[]
         {
-            ("NNI (baseline from 0)", _ => { }),
+            // NNI's own settings: rewards with the running statistics, and the baseline from 0.
+            ("NNI (running statistics, baseline from 0)", o => o.RewardNormalization = RewardNormalization.RunningStatistics),
             ("baseline from first reward", o => o.BaselineFromFirstReward = true),
             ("3x controller steps", o => o.ControllerSteps *= 3),
             ("10x entropy weight", o => o.EntropyWeight *= 10),
-            ("rewards with batch statistics", o => o.RewardNormalization = RewardNormalization.BatchStatistics),
+            ("defaults (rewards with batch statistics)", _ => { }),
         };
         // --config names a variant (or part of its name) to run alone.
         foreach (var (name, change) in variants.Where(v => options.Config is null || v.Name.Contains(options.Config, StringComparison.OrdinalIgnoreCase)))
