@@ -1,5 +1,6 @@
 using Microsoft.ML.Data;
 using Microsoft.ML.Nas.MLNet;
+using Microsoft.ML.Nas.MLNet.Fitting;
 
 namespace Microsoft.ML.Nas.Tests.MLNet;
 
@@ -78,8 +79,8 @@ public sealed class NasSchemaValidationTests
         Assert.AreEqual("ImageShape", error.ParamName);
 
         var vector = (VectorDataViewType)interleaved.Schema["Features"].Type;
-        CollectionAssert.AreEqual(new long[] { 8, 6, 3 }, Microsoft.ML.Nas.MLNet.Fitting.NasSampleShape.Of(vector, "Features", (8, 6, 3)));
-        CollectionAssert.AreEqual(new long[] { 3, 8, 6 }, Microsoft.ML.Nas.MLNet.Fitting.NasSampleShape.Of(
+        CollectionAssert.AreEqual(new long[] { 8, 6, 3 }, NasSampleShape.Of(vector, "Features", (8, 6, 3)));
+        CollectionAssert.AreEqual(new long[] { 3, 8, 6 }, NasSampleShape.Of(
             new VectorDataViewType(NumberDataViewType.Single, 3, 8, 6), "Features", null), "planar pixels pass");
     }
 
