@@ -56,9 +56,7 @@ public sealed class BatchSampler
     public long Seed { get; }
 
     /// <summary>Number of batches in every epoch.</summary>
-    public long BatchesPerEpoch => DropLast ? Count / BatchSize
-        : LastSampleJoinsPreviousBatch ? Count / BatchSize
-        : (Count + BatchSize - 1) / BatchSize;
+    public long BatchesPerEpoch => DropLast || LastSampleJoinsPreviousBatch ? Count / BatchSize : (Count + BatchSize - 1) / BatchSize;
 
     private bool LastSampleJoinsPreviousBatch => !DropLast && Count > BatchSize && Count % BatchSize == 1;
 
@@ -82,10 +80,12 @@ public sealed class BatchSampler
     /// <summary>The (start, length) ranges of <see cref="EpochOrder"/> that form the batches of an epoch.</summary>
     public IEnumerable<(long Start, long Length)> BatchRanges()
     {
-        for (long b = 0; b < BatchesPerEpoch; b++)
+        long batches = BatchesPerEpoch;
+        for (long b = 0; b < batches; b++)
         {
             long start = b * BatchSize;
-            yield return (start, b == BatchesPerEpoch - 1 ? Math.Min(Count - start, DropLast ? BatchSize : BatchSize + 1) : BatchSize);
+            // The last batch takes what is left: fewer than BatchSize, or BatchSize + 1 where one sample would be alone.
+            yield return (start, b == batches - 1 && !DropLast ? Count - start : BatchSize);
         }
     }
 }

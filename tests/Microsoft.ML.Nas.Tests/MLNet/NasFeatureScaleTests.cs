@@ -43,10 +43,8 @@ public sealed class NasFeatureScaleTests
     private static double Accuracy(SearchSpaceSpec spec, float scale)
     {
         var mlContext = new MLContext(seed: 1);
-        var digits = MnistDigits.Load();
         var train = DigitViews.View(mlContext, DigitViews.Rows(TrainRows).Select(row => Scaled(row, scale)));
-        var test = DigitViews.View(mlContext, digits.TestIndices[..TestRows].ToArray().Select(index =>
-            Scaled(new MnistDigitRow { Label = (uint)digits.GetLabels([index])[0], Features = digits.GetFeatures([index]) }, scale)));
+        var test = DigitViews.View(mlContext, DigitViews.Rows(MnistDigits.Load().TestIndices[..TestRows]).Select(row => Scaled(row, scale)));
         var architecture = TrainedMlp.SampleArchitecture(spec, new SpaceContext([MnistDigits.PixelsPerImage], MnistDigits.ClassCount), seed: 1);
         var model = mlContext.Transforms.Conversion.MapValueToKey("Label")
             .Append(mlContext.Nas().FixedArchitecture(new FixedArchitectureOptions
