@@ -8,8 +8,8 @@ namespace Microsoft.ML.Nas.Benchmarks;
 /// <summary>
 /// One final-training recipe for every network of the <c>baselines</c> benchmark (hand-designed and found alike), so
 /// that their accuracies compare the networks, not the training. Defaults are the quick-start's final training (the main
-/// job's: SGD 0.1, shift 2, label smoothing 0.1, a weight average of decay 0.999), with found networks three times wider as
-/// the README's earlier tables ran them; the main job itself now runs <c>--growth 2 --final-width 2</c>.
+/// job's: SGD 0.1, shift 2, label smoothing 0.1, a weight average of decay 0.999), and, as there, the found networks'
+/// width chosen by Fit under a time budget (1 without one); the README's commands name the width they ran.
 /// </summary>
 internal sealed record FinalRecipe
 {
@@ -35,7 +35,7 @@ internal sealed record FinalRecipe
     /// Width multiplier of the found networks' final training (the hand-designed ones have their own size); null
     /// (<c>--final-width auto</c>): Fit chooses it under a time budget, and it is 1 without one.
     /// </summary>
-    public double? Width { get; init; } = 3;
+    public double? Width { get; init; }
 
     /// <summary>Depth multiplier of the found networks' final training, where the space allows it.</summary>
     public int Depth { get; init; } = 1;
