@@ -1,3 +1,5 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Nas.Datasets;
 using Microsoft.ML.Nas.MLNet;
 using Microsoft.ML.Nas.Spaces;
 
@@ -75,5 +77,64 @@ public sealed class NasBadDataTests
         StringAssert.Contains(error.Message, "non-finite");
         StringAssert.Contains(error.Message, "'child'");
         StringAssert.Contains(error.Message, "epoch 1/1");
+    }
+
+    [TestMethod]
+    public void A_SkiaSharp_member_missing_in_an_upstream_transform_says_which_packages_clash()
+    {
+        // What ML.NET's LoadImages throws when Microsoft.ML.Nas.Rendering's SkiaSharp 4 replaces the 2.88 it was built for.
+        const string skiaMessage = "Method not found: 'System.ReadOnlySpan`1<Byte> SkiaSharp.SKBitmap.GetPixelSpan()'.";
+
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => FitThroughFailingTransform(new MissingMethodException(skiaMessage)));
+
+        StringAssert.Contains(error.Message, "column 'Pixels' of the training data");
+        StringAssert.Contains(error.Message, skiaMessage);
+        StringAssert.Contains(error.Message, "Microsoft.ML.Nas.Rendering");
+        StringAssert.Contains(error.Message, ".svg");
+        Assert.IsTrue(Causes(error).Any(e => e.Message == skiaMessage), "the original failure is kept as an inner exception");
+    }
+
+    [TestMethod]
+    public void Other_failures_of_an_upstream_transform_pass_through_unexplained()
+    {
+        const string otherMessage = "Method not found: 'Void Some.Other.Library.Decode()'.";
+
+        var error = Assert.Throws<Exception>(() => FitThroughFailingTransform(new MissingMethodException(otherMessage)));
+
+        Assert.IsFalse(Causes(error).Any(e => e.Message.Contains("Microsoft.ML.Nas.Rendering", StringComparison.Ordinal)));
+        Assert.IsTrue(Causes(error).Any(e => e is MissingMethodException && e.Message == otherMessage));
+    }
+
+    /// <summary>Fits NAS on column Pixels, which a custom mapping fills with each digit until row 50, where it throws <paramref name="failure"/>.</summary>
+    private static void FitThroughFailingTransform(Exception failure)
+    {
+        var mlContext = new MLContext(seed: 1);
+        int rowsMapped = 0;
+        var options = TinyEnas();
+        options.FeatureColumnName = "Pixels";
+        var pipeline = mlContext.Transforms.CustomMapping<MnistDigitRow, PixelsRow>((input, output) =>
+            {
+                if (Interlocked.Increment(ref rowsMapped) == 50)
+                {
+                    throw failure;
+                }
+                output.Pixels = input.Features;
+            }, contractName: null)
+            .Append(Pipeline(mlContext, options));
+        pipeline.Fit(DigitViews.View(mlContext, DigitViews.Rows(200)));
+    }
+
+    private static IEnumerable<Exception> Causes(Exception error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
+    }
+
+    public sealed class PixelsRow
+    {
+        [VectorType(MnistDigits.PixelsPerImage)]
+        public float[] Pixels { get; set; } = [];
     }
 }

@@ -17,7 +17,9 @@ internal static class NasDataReader
     /// <summary>Reads <paramref name="data"/>, which messages call <paramref name="what"/> ("training data", "validation data").</summary>
     /// <exception cref="ArgumentOutOfRangeException">A column is missing or of the wrong type (the message names it).</exception>
     /// <exception cref="InvalidDataException">The view has no rows, or features are NaN or infinite (the message names the first row and the count).</exception>
-    /// <exception cref="InvalidOperationException">No row has a label.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// No row has a label, or ML.NET's image transforms upstream fail under the process's SkiaSharp (<see cref="SkiaSharpMismatch"/>).
+    /// </exception>
     public static Result Read(IDataView data, string what, NasColumns columns, IReadOnlyList<long> sampleShape, int classCount, torch.Device device, Action cancellationCheck)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -37,28 +39,35 @@ internal static class NasDataReader
         var labels = new List<long>();
         long skipped = 0;
         var nonFinite = new NonFiniteRows();
-        using (var cursor = data.GetRowCursor([featureColumn, labelColumn]))
+        try
         {
-            var reader = new FeatureRowReader(cursor, columns.Features, featureCount);
-            var labelGetter = KeyGetter(cursor, labelColumn);
-            var row = new float[featureCount];
-            while (cursor.MoveNext())
+            using (var cursor = data.GetRowCursor([featureColumn, labelColumn]))
             {
-                if ((cursor.Position & 1023) == 0)
+                var reader = new FeatureRowReader(cursor, columns.Features, featureCount);
+                var labelGetter = KeyGetter(cursor, labelColumn);
+                var row = new float[featureCount];
+                while (cursor.MoveNext())
                 {
-                    cancellationCheck();
+                    if ((cursor.Position & 1023) == 0)
+                    {
+                        cancellationCheck();
+                    }
+                    ulong key = labelGetter();
+                    if (key == 0)
+                    {
+                        skipped++;
+                        continue;
+                    }
+                    reader.CopyTo(row);
+                    nonFinite.Check(row, cursor.Position);
+                    features.AddRange(row);
+                    labels.Add((long)key - 1);
                 }
-                ulong key = labelGetter();
-                if (key == 0)
-                {
-                    skipped++;
-                    continue;
-                }
-                reader.CopyTo(row);
-                nonFinite.Check(row, cursor.Position);
-                features.AddRange(row);
-                labels.Add((long)key - 1);
             }
+        }
+        catch (Exception e) when (SkiaSharpMismatch.Explain(e, what, columns.Features) is { } explained)
+        {
+            throw explained;
         }
         nonFinite.ThrowIfAny(what, columns.Features);
         if (labels.Count == 0)
