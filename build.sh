@@ -31,20 +31,28 @@ case "$command" in
     # One run of the suite, its counters added to the totals; extra arguments are variables for that run (LD_PRELOAD=…).
     run_suite() {
       local name="$1"; shift
-      env "$@" dotnet test Microsoft.ML.Nas.sln -c Release "${backend[@]}" --no-build -nologo \
-        --logger "trx;LogFileName=$name.trx" --results-directory "$results" "${test_args[@]}" || status=1
-      local trx="$results/$name.trx"
-      if [[ ! -f "$trx" ]]; then
-        failed=$((failed + 1)); status=1; return
+      # One test project at a time (-m:1): each trains networks on the machine's cores. A results file per project.
+      env "$@" dotnet test Microsoft.ML.Nas.sln -c Release "${backend[@]}" --no-build -nologo -m:1 \
+        --logger "trx;LogFilePrefix=$name" --results-directory "$results" "${test_args[@]}" || status=1
+      local trx files=0 executed=0
+      for trx in "$results/$name"_*.trx; do
+        [[ -f "$trx" ]] || continue
+        files=$((files + 1))
+        local counters; counters=$(grep -o '<Counters [^>]*>' "$trx")
+        count() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$counters"; }
+        local run_failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
+        passed=$((passed + $(count passed))); failed=$((failed + run_failed))
+        skipped=$((skipped + $(count total) - $(count passed) - run_failed))
+        executed=$((executed + $(count executed)))
+      done
+      [[ $executed -gt 0 ]] || { echo "build.sh: no test ran in the $name run" >&2; status=1; }
+      if [[ $files -ne $test_projects ]]; then
+        echo "build.sh: the $name run left $files results files for $test_projects test projects" >&2
+        failed=$((failed + 1)); status=1
       fi
-      local counters; counters=$(grep -o '<Counters [^>]*>' "$trx")
-      count() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$counters"; }
-      local run_failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
-      passed=$((passed + $(count passed))); failed=$((failed + run_failed))
-      skipped=$((skipped + $(count total) - $(count passed) - run_failed))
-      [[ "$(count executed)" -gt 0 ]] || { echo "build.sh: no test ran in the $name run" >&2; status=1; }
     }
     test_args=("$@")
+    test_projects=$(grep -l '<IsTestProject>true</IsTestProject>' tests/*/*.csproj | wc -l)
     run_suite tests
     # The suite again under jemalloc, which the README recommends for long searches: the native-memory care must stand
     # down there, and the tests that measure glibc's heap end inconclusive (counted as skipped) instead of failing.
