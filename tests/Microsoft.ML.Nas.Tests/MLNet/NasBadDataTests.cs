@@ -79,49 +79,90 @@ public sealed class NasBadDataTests
         StringAssert.Contains(error.Message, "epoch 1/1");
     }
 
+    // What ML.NET's LoadImages throws when Microsoft.ML.Nas.Rendering's SkiaSharp 4 replaces the 2.88 it was built for.
+    private const string SkiaMessage = "Method not found: 'System.ReadOnlySpan`1<Byte> SkiaSharp.SKBitmap.GetPixelSpan()'.";
+
     [TestMethod]
     public void A_SkiaSharp_member_missing_in_an_upstream_transform_says_which_packages_clash()
     {
-        // What ML.NET's LoadImages throws when Microsoft.ML.Nas.Rendering's SkiaSharp 4 replaces the 2.88 it was built for.
-        const string skiaMessage = "Method not found: 'System.ReadOnlySpan`1<Byte> SkiaSharp.SKBitmap.GetPixelSpan()'.";
+        var pixels = new FailingPixels(new MissingMethodException(SkiaMessage)) { FailAtRow = 50 };
 
-        var error = Assert.ThrowsExactly<InvalidOperationException>(() => FitThroughFailingTransform(new MissingMethodException(skiaMessage)));
+        var error = Assert.ThrowsExactly<InvalidOperationException>(() => FitOnPixels(new MLContext(seed: 1), pixels));
 
-        StringAssert.Contains(error.Message, "column 'Pixels' of the training data");
-        StringAssert.Contains(error.Message, skiaMessage);
-        StringAssert.Contains(error.Message, "Microsoft.ML.Nas.Rendering");
+        AssertExplained(error, "column 'Pixels' of the training data");
         StringAssert.Contains(error.Message, ".svg");
-        Assert.IsTrue(Causes(error).Any(e => e.Message == skiaMessage), "the original failure is kept as an inner exception");
+    }
+
+    [TestMethod]
+    public void Scoring_through_Transform_and_a_PredictionEngine_explains_the_same_clash()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var pixels = new FailingPixels(new MissingMethodException(SkiaMessage));
+        var model = FitOnPixels(mlContext, pixels);
+        var rows = DigitViews.Rows(300);
+
+        pixels.FailAtRow = 280;   // in the second scoring batch of 256
+        var scored = model.Transform(DigitViews.View(mlContext, rows));
+        var transformError = Assert.ThrowsExactly<InvalidOperationException>(
+            () => mlContext.Data.CreateEnumerable<ScoreRow>(scored, reuseRowObject: true).Count());
+        AssertExplained(transformError, "column 'Pixels' of the data being scored");
+
+        pixels.FailAtRow = 1;
+        using var engine = mlContext.Model.CreatePredictionEngine<MnistDigitRow, ScoreRow>(model);
+        var predictError = Assert.ThrowsExactly<InvalidOperationException>(() => engine.Predict(rows[0]));
+        AssertExplained(predictError, "column 'Pixels' of the data being scored");
     }
 
     [TestMethod]
     public void Other_failures_of_an_upstream_transform_pass_through_unexplained()
     {
         const string otherMessage = "Method not found: 'Void Some.Other.Library.Decode()'.";
+        var pixels = new FailingPixels(new MissingMethodException(otherMessage)) { FailAtRow = 50 };
 
-        var error = Assert.Throws<Exception>(() => FitThroughFailingTransform(new MissingMethodException(otherMessage)));
+        var error = Assert.Throws<Exception>(() => FitOnPixels(new MLContext(seed: 1), pixels));
 
         Assert.IsFalse(Causes(error).Any(e => e.Message.Contains("Microsoft.ML.Nas.Rendering", StringComparison.Ordinal)));
         Assert.IsTrue(Causes(error).Any(e => e is MissingMethodException && e.Message == otherMessage));
     }
 
-    /// <summary>Fits NAS on column Pixels, which a custom mapping fills with each digit until row 50, where it throws <paramref name="failure"/>.</summary>
-    private static void FitThroughFailingTransform(Exception failure)
+    private static void AssertExplained(Exception error, string where)
     {
-        var mlContext = new MLContext(seed: 1);
-        int rowsMapped = 0;
+        StringAssert.Contains(error.Message, where);
+        StringAssert.Contains(error.Message, SkiaMessage);
+        StringAssert.Contains(error.Message, "Microsoft.ML.Nas.Rendering");
+        Assert.IsTrue(Causes(error).Any(e => e is MissingMethodException && e.Message == SkiaMessage), "the original failure is kept as an inner exception");
+    }
+
+    /// <summary>Fits NAS on 200 digits in column Pixels, which <paramref name="pixels"/> fills.</summary>
+    private static ITransformer FitOnPixels(MLContext mlContext, FailingPixels pixels)
+    {
         var options = TinyEnas();
         options.FeatureColumnName = "Pixels";
-        var pipeline = mlContext.Transforms.CustomMapping<MnistDigitRow, PixelsRow>((input, output) =>
+        return pixels.Estimator(mlContext).Append(Pipeline(mlContext, options)).Fit(DigitViews.View(mlContext, DigitViews.Rows(200)));
+    }
+
+    /// <summary>A custom mapping that copies each digit's features to column Pixels and throws at row <see cref="FailAtRow"/> (counting from 1).</summary>
+    private sealed class FailingPixels(Exception failure)
+    {
+        private int rowsMapped;
+        private int failAtRow = int.MaxValue;
+
+        /// <summary>The row, counted from now, at which the mapping throws; int.MaxValue (default) never.</summary>
+        public int FailAtRow
+        {
+            get => failAtRow;
+            set { failAtRow = value; rowsMapped = 0; }
+        }
+
+        public IEstimator<ITransformer> Estimator(MLContext mlContext) =>
+            mlContext.Transforms.CustomMapping<MnistDigitRow, PixelsRow>((input, output) =>
             {
-                if (Interlocked.Increment(ref rowsMapped) == 50)
+                if (Interlocked.Increment(ref rowsMapped) == failAtRow)
                 {
                     throw failure;
                 }
                 output.Pixels = input.Features;
-            }, contractName: null)
-            .Append(Pipeline(mlContext, options));
-        pipeline.Fit(DigitViews.View(mlContext, DigitViews.Rows(200)));
+            }, contractName: null);
     }
 
     private static IEnumerable<Exception> Causes(Exception error)
@@ -136,5 +177,10 @@ public sealed class NasBadDataTests
     {
         [VectorType(MnistDigits.PixelsPerImage)]
         public float[] Pixels { get; set; } = [];
+    }
+
+    public sealed class ScoreRow
+    {
+        public float[] Score { get; set; } = [];
     }
 }

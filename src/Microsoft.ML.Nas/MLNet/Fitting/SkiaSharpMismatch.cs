@@ -5,10 +5,14 @@ namespace Microsoft.ML.Nas.MLNet.Fitting;
 /// is built against SkiaSharp 2.88, and SkiaSharp 4 removed members it calls (<c>SKBitmap.GetPixelSpan</c>). NuGet
 /// resolves one SkiaSharp per application, the highest asked for, so an application that also references
 /// Microsoft.ML.Nas.Rendering (whose SVG renderer, Svg.Skia 5, needs SkiaSharp 4) fails while Fit reads the images,
-/// with a bare <see cref="MissingMethodException"/> from deep inside ML.NET.
+/// with a bare <see cref="MissingMethodException"/> from deep inside ML.NET; and so does scoring, in an application
+/// that only loads a model.
 /// </summary>
 internal static class SkiaSharpMismatch
 {
+    /// <summary>What the messages call the rows that Transform or a PredictionEngine scores.</summary>
+    public const string ScoredData = "data being scored";
+
     /// <summary>
     /// The exception to throw instead of <paramref name="failure"/>, raised while reading column
     /// <paramref name="column"/> of the <paramref name="what"/>; null when the failure is not a SkiaSharp member that

@@ -56,7 +56,14 @@ internal sealed class NasScoredRow : DataViewRow
         if (scoredPosition != input.Position || input.Position < 0)
         {
             reader ??= new FeatureRowReader(input, model.FeatureColumnName, model.Scorer.FeatureCount);
-            reader.CopyTo(features);
+            try
+            {
+                reader.CopyTo(features);
+            }
+            catch (Exception e) when (SkiaSharpMismatch.Explain(e, SkiaSharpMismatch.ScoredData, model.FeatureColumnName) is { } explained)
+            {
+                throw explained;
+            }
             model.Scorer.Score(features, 1, scores);
             scoredPosition = input.Position;
         }

@@ -99,10 +99,17 @@ internal sealed class NasScoringCursor : DataViewRowCursor
         var scorer = model.Scorer;
         batchStart = position;
         batchRows = 0;
-        while (batchRows < NasTransformer.ScoringBatchSize && features!.MoveNext())
+        try
         {
-            reader!.CopyTo(featureBuffer.AsSpan(batchRows * scorer.FeatureCount, scorer.FeatureCount));
-            batchRows++;
+            while (batchRows < NasTransformer.ScoringBatchSize && features!.MoveNext())
+            {
+                reader!.CopyTo(featureBuffer.AsSpan(batchRows * scorer.FeatureCount, scorer.FeatureCount));
+                batchRows++;
+            }
+        }
+        catch (Exception e) when (SkiaSharpMismatch.Explain(e, SkiaSharpMismatch.ScoredData, model.FeatureColumnName) is { } explained)
+        {
+            throw explained;
         }
         if (batchRows == 0)
         {
