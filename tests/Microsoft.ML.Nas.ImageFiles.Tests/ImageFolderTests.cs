@@ -43,10 +43,7 @@ public sealed class ImageFolderTests
     {
         var mlContext = new MLContext(seed: 1);
         // Resized to a non-square 24 × 20: ExtractPixels types its vector (3, 20, 24), which Fit reads as the image.
-        var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label")
-            .Append(mlContext.Transforms.LoadImages("Image", folder, nameof(ImageRow.ImagePath)))
-            .Append(mlContext.Transforms.ResizeImages("Image", imageWidth: 24, imageHeight: 20))
-            .Append(mlContext.Transforms.ExtractPixels("Features", "Image"))
+        var pipeline = ImagesToFeatures(mlContext, interleavePixelColors: false)
             .Append(mlContext.Nas().Enas(new EnasOptions
             {
                 SearchSpace = SearchSpaces.EnasMacro(layers: 4, filters: 16),
@@ -76,10 +73,7 @@ public sealed class ImageFolderTests
     public void Interleaved_pixels_from_ExtractPixels_are_refused_naming_ImageShape()
     {
         var mlContext = new MLContext(seed: 1);
-        var pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label")
-            .Append(mlContext.Transforms.LoadImages("Image", folder, nameof(ImageRow.ImagePath)))
-            .Append(mlContext.Transforms.ResizeImages("Image", imageWidth: 24, imageHeight: 20))
-            .Append(mlContext.Transforms.ExtractPixels("Features", "Image", interleavePixelColors: true))
+        var pipeline = ImagesToFeatures(mlContext, interleavePixelColors: true)
             .Append(mlContext.Nas().Enas(new EnasOptions { Device = "cpu", Threads = 2, Seed = 1 }));
 
         var error = Assert.Throws<ArgumentException>(() => pipeline.Fit(mlContext.Data.LoadFromEnumerable(train)));
@@ -87,6 +81,13 @@ public sealed class ImageFolderTests
         Assert.AreEqual("ImageShape", error.ParamName);
         StringAssert.Contains(error.Message, "interleaved");
     }
+
+    /// <summary>The label as a key, and each row's PNG file loaded, resized to 24 × 20 and extracted as Features.</summary>
+    private static IEstimator<ITransformer> ImagesToFeatures(MLContext mlContext, bool interleavePixelColors) =>
+        mlContext.Transforms.Conversion.MapValueToKey("Label")
+            .Append(mlContext.Transforms.LoadImages("Image", folder, nameof(ImageRow.ImagePath)))
+            .Append(mlContext.Transforms.ResizeImages("Image", imageWidth: 24, imageHeight: 20))
+            .Append(mlContext.Transforms.ExtractPixels("Features", "Image", interleavePixelColors: interleavePixelColors));
 
     private static float[] Scores(MLContext mlContext, IDataView scored) =>
         mlContext.Data.CreateEnumerable<ScoreRow>(scored, reuseRowObject: false).SelectMany(row => row.Score).ToArray();
