@@ -121,8 +121,8 @@ public sealed class NasBadDataTests
 
         var error = Assert.Throws<Exception>(() => FitOnPixels(new MLContext(seed: 1), pixels));
 
-        Assert.IsFalse(Causes(error).Any(e => e.Message.Contains("Microsoft.ML.Nas.Rendering", StringComparison.Ordinal)));
-        Assert.IsTrue(Causes(error).Any(e => e is MissingMethodException && e.Message == otherMessage));
+        Assert.IsFalse(ModelZip.Chain(error).Any(e => e.Message.Contains("Microsoft.ML.Nas.Rendering", StringComparison.Ordinal)));
+        Assert.IsTrue(ModelZip.Chain(error).Any(e => e is MissingMethodException && e.Message == otherMessage));
     }
 
     private static void AssertExplained(Exception error, string where)
@@ -130,7 +130,7 @@ public sealed class NasBadDataTests
         StringAssert.Contains(error.Message, where);
         StringAssert.Contains(error.Message, SkiaMessage);
         StringAssert.Contains(error.Message, "Microsoft.ML.Nas.Rendering");
-        Assert.IsTrue(Causes(error).Any(e => e is MissingMethodException && e.Message == SkiaMessage), "the original failure is kept as an inner exception");
+        Assert.IsTrue(ModelZip.Chain(error).Any(e => e is MissingMethodException && e.Message == SkiaMessage), "the original failure is kept as an inner exception");
     }
 
     /// <summary>Fits NAS on 200 digits in column Pixels, which <paramref name="pixels"/> fills.</summary>
@@ -163,14 +163,6 @@ public sealed class NasBadDataTests
                 }
                 output.Pixels = input.Features;
             }, contractName: null);
-    }
-
-    private static IEnumerable<Exception> Causes(Exception error)
-    {
-        for (Exception? e = error; e is not null; e = e.InnerException)
-        {
-            yield return e;
-        }
     }
 
     public sealed class PixelsRow
